@@ -1,0 +1,46 @@
+package io.maskgate.protocol;
+
+import java.util.regex.Pattern;
+
+/**
+ * Identifier rules shared by every message and topic. Ids end up inside MQTT topic levels and inside the
+ * newline-joined canonical form, so they must never contain '/', '+', '#', whitespace or newlines.
+ */
+public final class Ids {
+
+    /** Unit, door and command ids: 1..64 of {@code [A-Za-z0-9_-]}. */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    /** Model versions and other short labels: 1..64 printable ASCII characters (no control characters). */
+    public static final Pattern LABEL = Pattern.compile("[\\x20-\\x7E]{1,64}");
+
+    private Ids() {
+    }
+
+    public static boolean isValid(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /** Returns {@code id} or throws IllegalArgumentException naming the field. */
+    public static String require(String field, String id) {
+        if (!isValid(id)) {
+            throw new IllegalArgumentException(field + " must match [A-Za-z0-9_-]{1,64}, got " + quote(id));
+        }
+        return id;
+    }
+
+    static String requireLabel(String field, String value) {
+        if (value == null || !LABEL.matcher(value).matches()) {
+            throw new IllegalArgumentException(field + " must be 1..64 printable ASCII characters, got " + quote(value));
+        }
+        return value;
+    }
+
+    static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return '"' + shown.replace("\n", "\\n") + '"';
+    }
+}
