@@ -1,0 +1,90 @@
+package io.maskgate.trainer.train;
+
+import io.maskgate.trainer.data.Batch;
+import io.maskgate.trainer.data.BatchProducer;
+import io.maskgate.trainer.data.ImageSet;
+import io.maskgate.trainer.model.Network;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the reference recipe: augmented batches from a {@link BatchProducer}, Adam steps, validation after each
+ * epoch, learning rate x{@code plateauFactor} after {@code plateauPatience} epochs without a validation-accuracy
+ * improvement, and the weights of the best validation epoch kept. Deterministic for a given seed.
+ */
+public final class Trainer {
+    private final TrainConfig cfg;
+    private final PrintStream log;
+
+    public Trainer(TrainConfig cfg, PrintStream log) {
+        this.cfg = cfg;
+        this.log = log;
+    }
+
+    public TrainingRun train(Network net, ImageSet train, ImageSet val) {
+        long start = System.nanoTime();
+        List<Batch> valBatches = BatchProducer.plain(val.images(), 256);
+        List<EpochResult> history = new ArrayList<>();
+        try (TrainingGraph graph = new TrainingGraph(net, cfg);
+             BatchProducer producer = new BatchProducer(train, cfg.batchSize(), cfg.seed(), cfg.augmentThreads())) {
+            graph.load(Weights.heNormal(net, cfg.seed()));
+            graph.resetOptimizer();
+            double lr = cfg.learningRate();
+            double bestAcc = -1;
+            int bestEpoch = 0;
+            Weights best = null;
+            int wait = 0;
+            long step = 0;
+            for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                double lossSum = 0;
+                int seen = 0;
+                for (Batch b : producer.epoch(epoch)) {
+                    float l = graph.step(b.pixels(), b.labels(), b.size(), (float) lr, cfg.seed(), step++);
+                    lossSum += (double) l * b.size();
+                    seen += b.size();
+                }
+                double[] v = evaluate(graph, valBatches);
+                boolean improved = v[1] > bestAcc;
+                double usedLr = lr;
+                if (improved) {
+                    bestAcc = v[1];
+                    bestEpoch = epoch;
+                    best = graph.weights();
+                    wait = 0;
+                } else if (++wait >= cfg.plateauPatience()) {
+                    lr *= cfg.plateauFactor();
+                    wait = 0;
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                EpochResult r = new EpochResult(epoch, lossSum / Math.max(1, seen), v[0], v[1], usedLr, secs,
+                        improved);
+                history.add(r);
+                log.println(r.line(cfg.epochs()));
+                log.flush();
+            }
+            return new TrainingRun(best, bestEpoch, bestAcc, history, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Returns {mean BCE, accuracy at p >= 0.5}. */
+    static double[] evaluate(TrainingGraph graph, List<Batch> batches) {
+        double loss = 0;
+        int correct = 0;
+        int n = 0;
+        for (Batch b : batches) {
+            float[] p = graph.predict(b.pixels(), b.size());
+            for (int i = 0; i < b.size(); i++) {
+                double pi = Math.min(1 - 1e-7, Math.max(1e-7, p[i]));
+                double y = b.labels()[i];
+                loss += -(y * Math.log(pi) + (1 - y) * Math.log(1 - pi));
+                if ((p[i] >= 0.5 ? 1 : 0) == (int) y) {
+                    correct++;
+                }
+                n++;
+            }
+        }
+        return new double[] {loss / n, (double) correct / n};
+    }
+}
