@@ -1,0 +1,67 @@
+package io.maskgate.tinyml.kernels;
+
+import io.maskgate.tinyml.model.ModelFormatException;
+import io.maskgate.tinyml.model.OperatorSpec;
+import io.maskgate.tinyml.model.TensorSpec;
+import io.maskgate.tinyml.model.TensorType;
+
+/**
+ * Per-output-channel requantisation multipliers and int32 bias of a conv-like op, computed as TFLM's
+ * PopulateConvolutionQuantizationParams does: double(input scale) * double(filter scale[c]) / double(output scale).
+ */
+final class ChannelMultipliers {
+    final int[] multiplier;
+    final int[] shift;
+    final int[] bias;
+
+    private ChannelMultipliers(int[] multiplier, int[] shift, int[] bias) {
+        this.multiplier = multiplier;
+        this.shift = shift;
+        this.bias = bias;
+    }
+
+    static ChannelMultipliers of(OperatorSpec op, KernelContext ctx, TensorSpec in, TensorSpec filter,
+                                 TensorSpec biasTensor, TensorSpec out, int channels, int channelDim,
+                                 boolean floatProductWhenPerTensor) throws ModelFormatException {
+        float[] scales = filter.quantization().scales();
+        if (scales.length != 1 && scales.length != channels) {
+            throw KernelContext.fail(op, "filter " + filter.name() + " has " + scales.length + " scales for "
+                    + channels + " output channels");
+        }
+        if (scales.length > 1 && filter.quantization().quantizedDimension() != channelDim) {
+            throw KernelContext.fail(op, "filter " + filter.name() + " is quantised along dimension "
+                    + filter.quantization().quantizedDimension() + ", expected " + channelDim);
+        }
+        for (long zp : filter.quantization().zeroPoints()) {
+            if (zp != 0) {
+                throw KernelContext.fail(op, "filter " + filter.name() + " has non-zero zero point " + zp);
+            }
+        }
+        int[] m = new int[channels];
+        int[] s = new int[channels];
+        float inScale = in.quantization().scale();
+        float outScale = out.quantization().scale();
+        for (int c = 0; c < channels; c++) {
+            double real;
+            if (scales.length == 1 && floatProductWhenPerTensor) {
+                real = (double) (inScale * scales[0]) / (double) outScale;
+            } else {
+                real = (double) inScale * (double) scales[scales.length == 1 ? 0 : c] / (double) outScale;
+            }
+            QuantMath.Multiplier q = QuantMath.quantizeMultiplier(real);
+            m[c] = q.multiplier();
+            s[c] = q.shift();
+        }
+        int[] bias = new int[channels];
+        if (biasTensor != null) {
+            ctx.requireConstant(op, biasTensor);
+            ctx.requireType(op, biasTensor, TensorType.INT32);
+            if (biasTensor.elementCount() != channels) {
+                throw KernelContext.fail(op, "bias " + biasTensor.name() + " has " + biasTensor.elementCount()
+                        + " values for " + channels + " channels");
+            }
+            bias = ctx.constantInts(op, biasTensor);
+        }
+        return new ChannelMultipliers(m, s, bias);
+    }
+}

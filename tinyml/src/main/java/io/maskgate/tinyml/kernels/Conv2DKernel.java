@@ -1,0 +1,129 @@
+package io.maskgate.tinyml.kernels;
+
+import io.maskgate.tinyml.model.ModelFormatException;
+import io.maskgate.tinyml.model.OpOptions;
+import io.maskgate.tinyml.model.OperatorSpec;
+import io.maskgate.tinyml.model.TensorSpec;
+
+/**
+ * int8 CONV_2D with per-channel quantisation (TFLM reference ConvPerChannel arithmetic): acc = bias +
+ * sum filter * (input - input zero point) over in-image taps, then requantise per channel, add the output zero
+ * point and clamp to the fused activation. Weights are re-laid out [ky][kx][ic][oc] so the innermost loop runs
+ * over output channels, which the JIT vectorises.
+ */
+final class Conv2DKernel implements Kernel {
+    private final byte[] in;
+    private final byte[] out;
+    private final int inBase;
+    private final int outBase;
+    private final int batches, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilH, dilW, padH, padW;
+    private final int inputOffset, outputOffset, actMin, actMax;
+    private final int[] weights;
+    private final ChannelMultipliers q;
+    private final int[] acc;
+
+    private Conv2DKernel(OperatorSpec op, KernelContext ctx) throws ModelFormatException {
+        TensorSpec input = ctx.input(op, 0);
+        TensorSpec filter = ctx.input(op, 1);
+        TensorSpec bias = ctx.optionalInput(op, 2);
+        TensorSpec output = ctx.output(op, 0);
+        ctx.requireInt8Quantized(op, input);
+        ctx.requireInt8Quantized(op, filter);
+        ctx.requireInt8Quantized(op, output);
+        ctx.requireConstant(op, filter);
+        Shapes.requireRank(op, input, 4);
+        Shapes.requireRank(op, filter, 4);
+        OpOptions o = op.options();
+        Shapes.requirePositive(op, o.strideW(), o.strideH(), o.dilationW(), o.dilationH());
+        batches = input.dim(0);
+        inH = input.dim(1);
+        inW = input.dim(2);
+        inC = input.dim(3);
+        outC = filter.dim(0);
+        kH = filter.dim(1);
+        kW = filter.dim(2);
+        if (filter.dim(3) != inC) {
+            throw KernelContext.fail(op, "filter depth " + filter.dim(3) + " does not match input depth " + inC
+                    + " (grouped convolution is not supported)");
+        }
+        strideH = o.strideH();
+        strideW = o.strideW();
+        dilH = o.dilationH();
+        dilW = o.dilationW();
+        outH = Shapes.outputSize(o.padding(), inH, kH, strideH, dilH);
+        outW = Shapes.outputSize(o.padding(), inW, kW, strideW, dilW);
+        Shapes.requireShape(op, output, batches, outH, outW, outC);
+        padH = Shapes.padding(strideH, dilH, inH, kH, outH);
+        padW = Shapes.padding(strideW, dilW, inW, kW, outW);
+        inputOffset = -input.quantization().zeroPoint();
+        outputOffset = output.quantization().zeroPoint();
+        int[] range = QuantMath.activationRange(o.activation(), output.quantization());
+        actMin = range[0];
+        actMax = range[1];
+        q = ChannelMultipliers.of(op, ctx, input, filter, bias, output, outC, 0, false);
+        byte[] f = filter.data();
+        weights = new int[f.length];
+        for (int oc = 0; oc < outC; oc++) {
+            for (int ky = 0; ky < kH; ky++) {
+                for (int kx = 0; kx < kW; kx++) {
+                    for (int ic = 0; ic < inC; ic++) {
+                        weights[((ky * kW + kx) * inC + ic) * outC + oc] = f[((oc * kH + ky) * kW + kx) * inC + ic];
+                    }
+                }
+            }
+        }
+        in = ctx.array(op.inputs()[0]);
+        inBase = ctx.base(op.inputs()[0]);
+        out = ctx.array(op.outputs()[0]);
+        outBase = ctx.base(op.outputs()[0]);
+        acc = new int[outC];
+    }
+
+    static Kernel prepare(OperatorSpec op, KernelContext ctx) throws ModelFormatException {
+        return new Conv2DKernel(op, ctx);
+    }
+
+    @Override
+    public void invoke() {
+        final int[] acc = this.acc;
+        final int[] w = this.weights;
+        final int oc = outC;
+        for (int b = 0; b < batches; b++) {
+            for (int oy = 0; oy < outH; oy++) {
+                int iy0 = oy * strideH - padH;
+                for (int ox = 0; ox < outW; ox++) {
+                    int ix0 = ox * strideW - padW;
+                    System.arraycopy(q.bias, 0, acc, 0, oc);
+                    for (int ky = 0; ky < kH; ky++) {
+                        int iy = iy0 + ky * dilH;
+                        if (iy < 0 || iy >= inH) {
+                            continue;
+                        }
+                        for (int kx = 0; kx < kW; kx++) {
+                            int ix = ix0 + kx * dilW;
+                            if (ix < 0 || ix >= inW) {
+                                continue;
+                            }
+                            int inPos = inBase + ((b * inH + iy) * inW + ix) * inC;
+                            int wPos = (ky * kW + kx) * inC * oc;
+                            for (int ic = 0; ic < inC; ic++, wPos += oc) {
+                                int xv = in[inPos + ic] + inputOffset;
+                                if (xv == 0) {
+                                    continue;
+                                }
+                                for (int c = 0; c < oc; c++) {
+                                    acc[c] += w[wPos + c] * xv;
+                                }
+                            }
+                        }
+                    }
+                    int outPos = outBase + ((b * outH + oy) * outW + ox) * oc;
+                    for (int c = 0; c < oc; c++) {
+                        int v = QuantMath.multiplyByQuantizedMultiplier(acc[c], q.multiplier[c], q.shift[c]) + outputOffset;
+                        out[outPos + c] = (byte) Math.min(Math.max(v, actMin), actMax);
+                    }
+                }
+            }
+        }
+    }
+}
