@@ -1,0 +1,507 @@
+"""MaskGate wire protocol v1 for MicroPython (OpenMV) and CPython.
+
+Mirror of the Java module io.maskgate:protocol (see protocol/README.md): topics, canonical form, HMAC-SHA256
+signatures, JSON encoding and the same verification rules, checked against protocol/test-vectors/*.json by
+firmware/tests under CPython. No OpenMV imports and no third-party packages: MicroPython has hashlib.sha256
+but no hmac module, so HMAC is implemented here (RFC 2104).
+"""
+
+try:
+    import ujson as json
+except ImportError:  # CPython
+    import json
+
+try:
+    import hashlib
+except ImportError:  # older MicroPython ports
+    import uhashlib as hashlib
+
+try:
+    import ubinascii as binascii
+except ImportError:  # CPython
+    import binascii
+
+SCHEMA_VERSION = 1
+PREFIX = "maskgate/v1"
+MAX_PAYLOAD_BYTES = 4096
+MAX_FRAME_PAYLOAD_BYTES = 65536
+MAX_SCORE = 1000
+MAX_COMMAND_MS = 600000
+MAX_ATTEMPT = 100
+MAX_REASON_CHARS = 200
+KEY_BYTES = 32
+LONG_MAX = 9223372036854775807
+
+# Reject reasons (names identical to io.maskgate.protocol.RejectReason).
+MALFORMED = "MALFORMED"
+OVERSIZE = "OVERSIZE"
+UNKNOWN_SCHEMA = "UNKNOWN_SCHEMA"
+UNKNOWN_UNIT = "UNKNOWN_UNIT"
+UNIT_DISABLED = "UNIT_DISABLED"
+BAD_SIGNATURE = "BAD_SIGNATURE"
+TOPIC_MISMATCH = "TOPIC_MISMATCH"
+REPLAY = "REPLAY"
+STALE = "STALE"
+FUTURE = "FUTURE"
+EXPIRED = "EXPIRED"
+WRONG_DOOR = "WRONG_DOOR"
+UNKNOWN_DOOR = "UNKNOWN_DOOR"
+
+LABELS = ("MASK", "NO_MASK")
+ACTIONS = ("UNLOCK", "LOCK")
+ACK_STATUSES = ("DONE", "REJECTED")
+
+_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+
+
+# ------------------------------------------------------------------ ids and topics
+
+def is_id(value):
+    """True for 1..64 characters of [A-Za-z0-9_-] (safe inside a topic level and the canonical form)."""
+    if not isinstance(value, str) or not 1 <= len(value) <= 64:
+        return False
+    for ch in value:
+        if ch not in _ID_CHARS:
+            return False
+    return True
+
+
+def is_label(value):
+    """True for 1..64 printable ASCII characters (model versions)."""
+    return isinstance(value, str) and 1 <= len(value) <= 64 and _printable(value)
+
+
+def _printable(value):
+    for ch in value:
+        if not 0x20 <= ord(ch) <= 0x7E:
+            return False
+    return True
+
+
+def _require_id(name, value):
+    if not is_id(value):
+        raise ValueError(name + " must match [A-Za-z0-9_-]{1,64}")
+    return value
+
+
+def topic_decision(unit_id):
+    return PREFIX + "/units/" + _require_id("unit_id", unit_id) + "/decision"
+
+
+def topic_status(unit_id):
+    return PREFIX + "/units/" + _require_id("unit_id", unit_id) + "/status"
+
+
+def topic_frame(unit_id):
+    return PREFIX + "/units/" + _require_id("unit_id", unit_id) + "/frame"
+
+
+def topic_ota(unit_id):
+    return PREFIX + "/units/" + _require_id("unit_id", unit_id) + "/ota"
+
+
+def topic_command(door_id):
+    return PREFIX + "/doors/" + _require_id("door_id", door_id) + "/command"
+
+
+def topic_ack(door_id):
+    return PREFIX + "/doors/" + _require_id("door_id", door_id) + "/ack"
+
+
+# ------------------------------------------------------------------ keys and HMAC
+
+def parse_key(text):
+    """32 raw key bytes from unpadded (or padded) base64url text, as handed out by the service."""
+    text = text.strip()
+    for ch in text.rstrip("="):
+        if ch not in _ID_CHARS:
+            raise ValueError("key is not base64url text")
+    std = text.rstrip("=").replace("-", "+").replace("_", "/")
+    std += "=" * (-len(std) % 4)
+    raw = binascii.a2b_base64(std)
+    if len(raw) != KEY_BYTES:
+        raise ValueError("key must decode to 32 bytes")
+    return bytes(raw)
+
+
+def hmac_sha256(key, data):
+    """HMAC-SHA256 (RFC 2104) over hashlib.sha256; returns the 32-byte digest."""
+    block = 64
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    key = key + b"\x00" * (block - len(key))
+    inner = hashlib.sha256(bytes([b ^ 0x36 for b in key]))
+    inner.update(data)
+    outer = hashlib.sha256(bytes([b ^ 0x5C for b in key]))
+    outer.update(inner.digest())
+    return outer.digest()
+
+
+def hmac_hex(key, text):
+    """Lowercase hex HMAC-SHA256 of the UTF-8 bytes of text."""
+    return binascii.hexlify(hmac_sha256(key, text.encode("utf-8"))).decode("ascii")
+
+
+def _equal(a, b):
+    """Constant-time comparison of two strings."""
+    a = a.encode("utf-8")
+    b = b.encode("utf-8")
+    diff = len(a) ^ len(b)
+    for i in range(min(len(a), len(b))):
+        diff |= a[i] ^ b[i]
+    return diff == 0
+
+
+# ------------------------------------------------------------------ canonical form
+
+DECISION_FIELDS = ("v", "unitId", "doorId", "seq", "capturedAt", "label", "score", "modelVersion", "sig")
+COMMAND_FIELDS = ("v", "commandId", "doorId", "action", "durationMs", "issuedAt", "expiresAt", "attempt", "sig")
+ACK_FIELDS = ("v", "commandId", "doorId", "status", "reason", "at", "sig")
+STATUS_FIELDS = ("v", "unitId", "online", "modelVersion", "fps", "inferenceMs", "queueDepth", "at")
+FRAME_FIELDS = ("v", "unitId", "doorId", "seq", "capturedAt", "jpegBase64", "score", "sig")
+
+_TYPE_NAMES = {DECISION_FIELDS: "decision", COMMAND_FIELDS: "command", ACK_FIELDS: "ack", FRAME_FIELDS: "frame"}
+
+
+def _render(value):
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    text = str(value)
+    if "\n" in text:
+        raise ValueError("canonical field contains a newline")
+    return text
+
+
+def canonical(type_name, fields, msg):
+    """type\\nv\\nfield... (every field but sig, in contract order), the text that is signed."""
+    parts = [type_name]
+    for name in fields:
+        if name != "sig":
+            parts.append(_render(msg[name]))
+    return "\n".join(parts)
+
+
+def canonical_decision(msg):
+    return canonical("decision", DECISION_FIELDS, msg)
+
+
+def canonical_command(msg):
+    return canonical("command", COMMAND_FIELDS, msg)
+
+
+def canonical_ack(msg):
+    return canonical("ack", ACK_FIELDS, msg)
+
+
+def canonical_frame(msg):
+    return canonical("frame", FRAME_FIELDS, msg)
+
+
+# ------------------------------------------------------------------ building and encoding
+
+def decision(unit_id, door_id, seq, captured_at, label, score, model_version, key):
+    """A signed decision as an ordered list of (field, value); score is per-mille 0..1000."""
+    msg = {"v": SCHEMA_VERSION, "unitId": unit_id, "doorId": door_id, "seq": seq, "capturedAt": captured_at,
+           "label": label, "score": score, "modelVersion": model_version, "sig": None}
+    problem = _check_decision(msg)
+    if problem:
+        raise ValueError(problem)
+    msg["sig"] = hmac_hex(key, canonical_decision(msg))
+    return msg
+
+
+def ack(command_id, door_id, status, reason, at, key):
+    msg = {"v": SCHEMA_VERSION, "commandId": command_id, "doorId": door_id, "status": status, "reason": reason,
+           "at": at, "sig": None}
+    problem = _check_ack(msg)
+    if problem:
+        raise ValueError(problem)
+    msg["sig"] = hmac_hex(key, canonical_ack(msg))
+    return msg
+
+
+def status(unit_id, online, model_version, fps, inference_ms, queue_depth, at):
+    msg = {"v": SCHEMA_VERSION, "unitId": unit_id, "online": bool(online), "modelVersion": model_version,
+           "fps": float(fps), "inferenceMs": float(inference_ms), "queueDepth": int(queue_depth), "at": at}
+    problem = _check_status(msg)
+    if problem:
+        raise ValueError(problem)
+    return msg
+
+
+def encode(fields, msg):
+    """Compact JSON with fields in contract order (MicroPython dicts may not keep insertion order)."""
+    parts = []
+    for name in fields:
+        parts.append(json.dumps(name) + ":" + _json_value(msg[name]))
+    return ("{" + ",".join(parts) + "}").encode("utf-8")
+
+
+def encode_decision(msg):
+    return encode(DECISION_FIELDS, msg)
+
+
+def encode_ack(msg):
+    return encode(ACK_FIELDS, msg)
+
+
+def encode_status(msg):
+    return encode(STATUS_FIELDS, msg)
+
+
+def _json_value(value):
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value)
+
+
+# ------------------------------------------------------------------ strict decoding
+
+class Reject(Exception):
+    """A refused payload: reason is one of the reason names above."""
+
+    def __init__(self, reason, detail):
+        Exception.__init__(self, reason + ": " + detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def _no_duplicates(pairs):
+    obj = {}
+    for k, v in pairs:
+        if k in obj:
+            raise Reject(MALFORMED, "duplicate field " + k)
+        obj[k] = v
+    return obj
+
+
+def _parse(payload, fields, limit):
+    if isinstance(payload, str):
+        payload = payload.encode("utf-8")
+    if len(payload) > limit:
+        raise Reject(OVERSIZE, "payload is %d bytes, limit %d" % (len(payload), limit))
+    try:
+        text = payload.decode("utf-8")
+    except Exception:
+        raise Reject(MALFORMED, "payload is not UTF-8")
+    try:
+        try:
+            obj = json.loads(text, object_pairs_hook=_no_duplicates)
+        except TypeError:  # MicroPython: no object_pairs_hook
+            obj = json.loads(text)
+    except Reject:
+        raise
+    except Exception:
+        raise Reject(MALFORMED, "not valid JSON")
+    if not isinstance(obj, dict):
+        raise Reject(MALFORMED, "payload is not a JSON object")
+    v = obj.get("v")
+    if not _is_int(v) or not -2147483648 <= v <= 2147483647:
+        raise Reject(MALFORMED, "v (schema version) must be an integer")
+    if v != SCHEMA_VERSION:
+        raise Reject(UNKNOWN_SCHEMA, "schema version %d is not supported" % v)
+    for name in obj:
+        if name not in fields:
+            raise Reject(MALFORMED, "unknown field " + name)
+    for name in fields:
+        if name not in obj:
+            raise Reject(MALFORMED, "missing field " + name)
+    return obj
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int_in(msg, name, low, high):
+    value = msg[name]
+    if not _is_int(value):
+        return name + " must be an integer"
+    if not low <= value <= high:
+        return "%s must be in %d..%d" % (name, low, high)
+    return None
+
+
+def _first(*problems):
+    for p in problems:
+        if p:
+            return p
+    return None
+
+
+def _check_sig(msg):
+    sig = msg["sig"]
+    if sig is None:
+        return None  # unsigned while building; decoders require a string separately
+    if not isinstance(sig, str) or len(sig) > 128 or "\n" in sig:
+        return "sig must be a string of at most 128 characters"
+    return None
+
+
+def _check_decision(msg):
+    return _first(
+        None if is_id(msg["unitId"]) else "unitId must be an id",
+        None if is_id(msg["doorId"]) else "doorId must be an id",
+        _int_in(msg, "seq", 1, LONG_MAX),
+        _int_in(msg, "capturedAt", 0, LONG_MAX),
+        None if msg["label"] in LABELS and isinstance(msg["label"], str) else "label must be MASK or NO_MASK",
+        _int_in(msg, "score", 0, MAX_SCORE),
+        None if is_label(msg["modelVersion"]) else "modelVersion must be 1..64 printable ASCII",
+        _check_sig(msg))
+
+
+def _check_command(msg):
+    problem = _first(
+        None if is_id(msg["commandId"]) else "commandId must be an id",
+        None if is_id(msg["doorId"]) else "doorId must be an id",
+        None if msg["action"] in ACTIONS and isinstance(msg["action"], str) else "action must be UNLOCK or LOCK",
+        _int_in(msg, "durationMs", 0, MAX_COMMAND_MS),
+        _int_in(msg, "issuedAt", 0, LONG_MAX - MAX_COMMAND_MS),
+        _int_in(msg, "expiresAt", -LONG_MAX - 1, LONG_MAX),
+        _int_in(msg, "attempt", 1, MAX_ATTEMPT),
+        _check_sig(msg))
+    if problem:
+        return problem
+    if not msg["issuedAt"] < msg["expiresAt"] <= msg["issuedAt"] + MAX_COMMAND_MS:
+        return "expiresAt must be in issuedAt+1..issuedAt+600000"
+    return None
+
+
+def _check_ack(msg):
+    reason = msg["reason"]
+    return _first(
+        None if is_id(msg["commandId"]) else "commandId must be an id",
+        None if is_id(msg["doorId"]) else "doorId must be an id",
+        None if msg["status"] in ACK_STATUSES and isinstance(msg["status"], str) else "status must be DONE or REJECTED",
+        None if reason is None or (isinstance(reason, str) and len(reason) <= MAX_REASON_CHARS and _printable(reason))
+        else "reason must be at most 200 printable ASCII characters",
+        _int_in(msg, "at", 0, LONG_MAX),
+        _check_sig(msg))
+
+
+def _check_status(msg):
+    def number(name):
+        value = msg[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0 \
+                or value in (float("inf"),):
+            return name + " must be a finite number >= 0"
+        return None
+
+    return _first(
+        None if is_id(msg["unitId"]) else "unitId must be an id",
+        None if isinstance(msg["online"], bool) else "online must be true or false",
+        None if is_label(msg["modelVersion"]) else "modelVersion must be 1..64 printable ASCII",
+        number("fps"), number("inferenceMs"),
+        _int_in(msg, "queueDepth", 0, 2147483647),
+        _int_in(msg, "at", 0, LONG_MAX))
+
+
+def _decode_signed(payload, fields, check, limit=MAX_PAYLOAD_BYTES):
+    msg = _parse(payload, fields, limit)
+    problem = check(msg)
+    if problem:
+        raise Reject(MALFORMED, problem)
+    if not isinstance(msg["sig"], str):
+        raise Reject(MALFORMED, "sig must be a string")
+    return msg
+
+
+def decode_decision(payload):
+    return _decode_signed(payload, DECISION_FIELDS, _check_decision)
+
+
+def decode_command(payload):
+    return _decode_signed(payload, COMMAND_FIELDS, _check_command)
+
+
+def decode_ack(payload):
+    return _decode_signed(payload, ACK_FIELDS, _check_ack)
+
+
+def decode_status(payload):
+    msg = _parse(payload, STATUS_FIELDS, MAX_PAYLOAD_BYTES)
+    problem = _check_status(msg)
+    if problem:
+        raise Reject(MALFORMED, problem)
+    return msg
+
+
+# ------------------------------------------------------------------ verification (same order as Java)
+
+def _freshness(timestamp, now, max_age_ms, max_ahead_ms):
+    if timestamp < now - max_age_ms:
+        return STALE
+    if timestamp > now + max_ahead_ms:
+        return FUTURE
+    return None
+
+
+def verify_decision(topic, payload, credentials, last_seq, now, max_age_ms, max_ahead_ms):
+    """Service-side decision check. credentials: None (unknown unit) or (key_bytes, enabled).
+    Returns (reason or None, msg or None); does not keep sequence state: the caller stores msg["seq"]."""
+    try:
+        msg = decode_decision(payload)
+    except Reject as r:
+        return r.reason, None
+    if topic != topic_decision(msg["unitId"]):
+        return TOPIC_MISMATCH, msg
+    if credentials is None:
+        return UNKNOWN_UNIT, msg
+    key, enabled = credentials
+    if not enabled:
+        return UNIT_DISABLED, msg
+    if not _equal(hmac_hex(key, canonical_decision(msg)), msg["sig"]):
+        return BAD_SIGNATURE, msg
+    if last_seq is not None and msg["seq"] <= last_seq:
+        return REPLAY, msg
+    return _freshness(msg["capturedAt"], now, max_age_ms, max_ahead_ms), msg
+
+
+def verify_command(topic, payload, own_door, key, seen_ids, now, max_ahead_ms):
+    """Actuator-side command check; anything but (None, msg) must leave the door locked.
+    Records the command id in seen_ids (a set) only when accepted."""
+    try:
+        msg = decode_command(payload)
+    except Reject as r:
+        return r.reason, None
+    if topic != topic_command(own_door):
+        return TOPIC_MISMATCH, msg
+    if msg["doorId"] != own_door:
+        return WRONG_DOOR, msg
+    if not _equal(hmac_hex(key, canonical_command(msg)), msg["sig"]):
+        return BAD_SIGNATURE, msg
+    if now >= msg["expiresAt"]:
+        return EXPIRED, msg
+    if msg["issuedAt"] > now + max_ahead_ms:
+        return FUTURE, msg
+    if msg["commandId"] in seen_ids:
+        return REPLAY, msg
+    seen_ids.add(msg["commandId"])
+    return None, msg
+
+
+def verify_ack(topic, payload, key, now, max_age_ms, max_ahead_ms):
+    """Service-side ack check. key: the door's key bytes or None (unknown door)."""
+    try:
+        msg = decode_ack(payload)
+    except Reject as r:
+        return r.reason, None
+    if topic != topic_ack(msg["doorId"]):
+        return TOPIC_MISMATCH, msg
+    if key is None:
+        return UNKNOWN_DOOR, msg
+    if not _equal(hmac_hex(key, canonical_ack(msg)), msg["sig"]):
+        return BAD_SIGNATURE, msg
+    return _freshness(msg["at"], now, max_age_ms, max_ahead_ms), msg
