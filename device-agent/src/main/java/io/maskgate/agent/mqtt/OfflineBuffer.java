@@ -1,0 +1,92 @@
+package io.maskgate.agent.mqtt;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Bounded FIFO of messages waiting to be published (all of them pass through it, so order is kept across
+ * outages). When full, the oldest is dropped and counted: an old decision can only ever keep a door locked, so
+ * losing it is safe, while unbounded memory on a door unit is not.
+ */
+public final class OfflineBuffer {
+
+    /** A message to publish. */
+    public record Outgoing(String topic, byte[] payload) {
+    }
+
+    private final int capacity;
+    private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private long dropped;
+
+    public OfflineBuffer(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("buffer capacity must be >= 1");
+        }
+        this.capacity = capacity;
+    }
+
+    public void add(Outgoing message) {
+        lock.lock();
+        try {
+            if (queue.size() >= capacity) {
+                queue.removeFirst();
+                dropped++;
+            }
+            queue.addLast(message);
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The oldest message without removing it, waiting up to the timeout; null if none arrived. */
+    public Outgoing peek(long timeout, TimeUnit unit) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = unit.toNanos(timeout);
+            while (queue.isEmpty()) {
+                if (nanos <= 0) {
+                    return null;
+                }
+                nanos = notEmpty.awaitNanos(nanos);
+            }
+            return queue.peekFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes {@code message} if it is still the oldest (it may have been dropped for space meanwhile). */
+    public void removeIfHead(Outgoing message) {
+        lock.lock();
+        try {
+            if (queue.peekFirst() == message) {
+                queue.removeFirst();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int size() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long dropped() {
+        lock.lock();
+        try {
+            return dropped;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

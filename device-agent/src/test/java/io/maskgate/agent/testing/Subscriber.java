@@ -1,0 +1,93 @@
+package io.maskgate.agent.testing;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/** A real MQTT client that records what arrives on a filter and can publish (tests only). */
+public final class Subscriber implements AutoCloseable {
+
+    /** One received message. */
+    public record Received(String topic, byte[] payload, boolean retained) {
+    }
+
+    private final MqttClient client;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Semaphore arrivals = new Semaphore(0);
+
+    public Subscriber(String url, String filter) throws MqttException {
+        client = new MqttClient(url, "test-" + System.nanoTime(), new MemoryPersistence());
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                received.add(new Received(topic, message.getPayload(), message.isRetained()));
+                arrivals.release();
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse r) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException e) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken t) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String uri) {
+            }
+
+            @Override
+            public void authPacketArrived(int code, MqttProperties p) {
+            }
+        });
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        client.connect(o);
+        if (filter != null) {
+            client.subscribe(new MqttSubscription[]{new MqttSubscription(filter, 1)});
+        }
+    }
+
+    public void publish(String topic, byte[] payload) throws MqttException {
+        client.publish(topic, payload, 1, false);
+    }
+
+    /** Waits until at least {@code count} messages arrived in total; false on timeout. */
+    public boolean awaitCount(int count, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (received.size() < count) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0 || !arrivals.tryAcquire(left, TimeUnit.MILLISECONDS)) {
+                return received.size() >= count;
+            }
+        }
+        return true;
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnect();
+        }
+        client.close(true);
+    }
+}
