@@ -28,6 +28,11 @@ public final class ImageSet {
         this.images = List.copyOf(images);
     }
 
+    /** An in-memory set (tests, subsets). */
+    public static ImageSet of(Path root, List<SourceImage> images) {
+        return new ImageSet(root, images);
+    }
+
     public static ImageSet load(Path dir) {
         return load(dir, Integer.MAX_VALUE, 0);
     }
