@@ -87,11 +87,16 @@ public final class FolderFrameSource implements FrameSource {
                     }
                     index = 0;
                 }
-                Path file = images.get(index++);
+                Path file = images.get(index);
                 current = load(file);
                 if (current == null) {
-                    continue; // unreadable: next person
+                    images.remove(index); // unreadable: never try it again, go to the next person
+                    if (images.isEmpty()) {
+                        throw new IOException("no readable image left under the frames folder");
+                    }
+                    continue;
                 }
+                index++;
             }
             phase++;
             Frame f = current;
@@ -112,9 +117,6 @@ public final class FolderFrameSource implements FrameSource {
         } catch (IOException | RuntimeException e) {
             skipped++;
             System.err.println("agent: skipping unreadable image " + file + ": " + e.getMessage());
-            if (skipped >= images.size()) {
-                throw new IllegalStateException("no readable image under the frames folder");
-            }
             return null;
         }
     }

@@ -67,6 +67,12 @@ public final class Subscriber implements AutoCloseable {
         client.publish(topic, payload, 1, false);
     }
 
+    /** Removes a retained message (empty retained payload) and disconnects; for test clean-up. */
+    public void publishRetainedClear(String topic) throws MqttException {
+        client.publish(topic, new byte[0], 1, true);
+        close();
+    }
+
     /** Waits until at least {@code count} messages arrived in total; false on timeout. */
     public boolean awaitCount(int count, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;

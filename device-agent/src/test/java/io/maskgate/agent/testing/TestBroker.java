@@ -26,11 +26,26 @@ public final class TestBroker implements AutoCloseable {
         this.dir = dir;
     }
 
-    public static TestBroker start() throws Exception {
+    private static TestBroker shared;
+
+    /**
+     * The broker for this test JVM. The embedded one is started once and shared by every test class (HiveMQ takes
+     * seconds to start); it stops when the JVM exits.
+     */
+    public static synchronized TestBroker start() throws Exception {
         String env = System.getenv("MASKGATE_IT_MQTT_URL");
         if (env != null && !env.isBlank()) {
             return new TestBroker(env, null, null);
         }
+        if (shared == null) {
+            TestBroker b = startEmbedded();
+            Runtime.getRuntime().addShutdownHook(new Thread(b::stopEmbedded));
+            shared = b;
+        }
+        return shared;
+    }
+
+    private static TestBroker startEmbedded() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -72,8 +87,20 @@ public final class TestBroker implements AutoCloseable {
         return hivemq != null;
     }
 
+    /** Shared broker: stays up for the other test classes (stopped at JVM exit). */
     @Override
-    public void close() throws Exception {
+    public void close() {
+    }
+
+    private void stopEmbedded() {
+        try {
+            doStop();
+        } catch (Exception e) {
+            // JVM exit
+        }
+    }
+
+    private void doStop() throws Exception {
         if (hivemq != null) {
             hivemq.stop().join();
             hivemq.close();
