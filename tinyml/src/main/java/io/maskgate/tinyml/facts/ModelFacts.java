@@ -75,7 +75,7 @@ public record ModelFacts(long params, long macs, int arenaBytes, long fileBytes,
             }
         }
         int arena = ArenaPlanner.plan(model).arenaBytes();
-        return new ModelFacts(params, macs, arena, model.fileBytes(), List.copyOf(ops), Map.copyOf(counts),
+        return new ModelFacts(params, macs, arena, model.fileBytes(), List.copyOf(ops), java.util.Collections.unmodifiableMap(counts),
                 info(model.input(0)), info(model.output(0)));
     }
 

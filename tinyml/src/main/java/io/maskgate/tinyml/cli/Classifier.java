@@ -1,0 +1,52 @@
+package io.maskgate.tinyml.cli;
+
+import io.maskgate.tinyml.image.ImagePreprocessor;
+import io.maskgate.tinyml.interpreter.Interpreter;
+import io.maskgate.tinyml.interpreter.TensorInfo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Image file to label with the device's preprocessing. Multi-output models pick the highest int8 score (first on
+ * ties); a single-output model's score is the probability of labels[1] and wins above 0.5.
+ */
+final class Classifier {
+    private final Interpreter interpreter;
+    private final ImagePreprocessor preprocessor;
+    private final List<String> labels;
+    private final byte[] output;
+
+    Classifier(Interpreter interpreter, List<String> labels) {
+        this.interpreter = interpreter;
+        this.preprocessor = new ImagePreprocessor(interpreter.input());
+        this.labels = labels;
+        this.output = new byte[interpreter.output().elementCount()];
+    }
+
+    List<String> labels() {
+        return labels;
+    }
+
+    record Result(int[] raw, float[] scores, int index, String label) {
+    }
+
+    Result classify(Path image) throws IOException {
+        interpreter.invoke(preprocessor.preprocess(image), output);
+        TensorInfo o = interpreter.output();
+        int[] raw = new int[output.length];
+        float[] scores = new float[output.length];
+        int best = 0;
+        for (int i = 0; i < output.length; i++) {
+            raw[i] = output[i];
+            scores[i] = o.dequantize(output[i]);
+            if (output[i] > output[best]) {
+                best = i;
+            }
+        }
+        if (output.length == 1) {
+            best = scores[0] > 0.5f ? 1 : 0;
+        }
+        return new Result(raw, scores, best, labels.get(best));
+    }
+}
