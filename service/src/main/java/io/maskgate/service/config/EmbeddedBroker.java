@@ -1,0 +1,80 @@
+package io.maskgate.service.config;
+
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An in-process MQTT 5 broker (HiveMQ Community Edition) bound to 127.0.0.1. Used by the zero-setup default,
+ * by the integration tests when no external broker is given, and by the decision benchmark.
+ * Anonymous access: it only listens on loopback, and every message that matters is HMAC-signed.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    private final EmbeddedHiveMQ hivemq;
+    private final int port;
+
+    private EmbeddedBroker(EmbeddedHiveMQ hivemq, int port) {
+        this.hivemq = hivemq;
+        this.port = port;
+    }
+
+    /**
+     * Starts a broker on {@code port} (0 = a free port) keeping its files under {@code dir}.
+     *
+     * @param persistent file persistence (sessions survive a broker restart) instead of in-memory
+     */
+    public static EmbeddedBroker start(Path dir, int port, boolean persistent) {
+        int actual = port > 0 ? port : freePort();
+        try {
+            Path conf = Files.createDirectories(dir.resolve("conf"));
+            Path data = Files.createDirectories(dir.resolve("data"));
+            Path extensions = Files.createDirectories(dir.resolve("extensions"));
+            Files.writeString(conf.resolve("config.xml"), """
+                    <?xml version="1.0"?>
+                    <hivemq>
+                      <listeners>
+                        <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
+                      </listeners>
+                      <persistence><mode>%s</mode></persistence>
+                      <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+                    </hivemq>
+                    """.formatted(actual, persistent ? "file" : "in-memory"));
+            EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+                    .withConfigurationFolder(conf)
+                    .withDataFolder(data)
+                    .withExtensionsFolder(extensions)
+                    .withoutLoggingBootstrap()
+                    .build();
+            hivemq.start().join();
+            return new EmbeddedBroker(hivemq, actual);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the embedded broker under " + dir, e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        hivemq.stop().join();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for the embedded broker", e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.maskgate.service.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Every {@code maskgate.*} setting in one typed place; defaults live in application.yml so they are documented
+ * in one file.
+ */
+@ConfigurationProperties("maskgate")
+public record MaskGateProperties(Path dataDir, Mqtt mqtt, Embedded embedded, Decisions decisions, Commands commands,
+                                 Events events, Duration cacheRefresh, Security security) {
+
+    /**
+     * Broker connection; an empty url means "start the in-process broker". {@code disabled} (CLI tools only)
+     * keeps the client from connecting at all.
+     */
+    public record Mqtt(String url, String username, String password, String clientId, String shareGroup,
+                       Duration sessionExpiry, int inflight, Duration connectTimeout, boolean disabled) {
+    }
+
+    /** Ports and persistence of the zero-setup embedded PostgreSQL and broker (0 = a free port). */
+    public record Embedded(int postgresPort, int mqttPort, String mqttPersistence) {
+    }
+
+    /** Timestamp allowance of decisions: older than maxAge is STALE, more than maxAhead ahead is FUTURE. */
+    public record Decisions(Duration maxAge, Duration maxAhead) {
+    }
+
+    /** Command lifetime, ack timeout and bounded retries. */
+    public record Commands(Duration ttl, Duration ackTimeout, int maxAttempts) {
+    }
+
+    /** Event writer queue and batching. */
+    public record Events(int queueCapacity, int batchSize, Duration flushInterval) {
+    }
+
+    /** Master key for key encryption and the optional first admin. */
+    public record Security(String masterKey, String masterKeyFile, String adminUser, String adminPassword) {
+    }
+}

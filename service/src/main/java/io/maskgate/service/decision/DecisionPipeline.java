@@ -1,0 +1,117 @@
+package io.maskgate.service.decision;
+
+import io.maskgate.protocol.Decision;
+import io.maskgate.protocol.DecisionVerifier;
+import io.maskgate.protocol.DoorAction;
+import io.maskgate.protocol.Freshness;
+import io.maskgate.protocol.MessageCodec;
+import io.maskgate.protocol.Topics;
+import io.maskgate.protocol.Verdict;
+import io.maskgate.service.command.CommandDispatcher;
+import io.maskgate.service.command.CommandOrigin;
+import io.maskgate.service.config.MaskGateProperties;
+import io.maskgate.service.door.DoorPolicy;
+import io.maskgate.service.door.DoorRegistry;
+import io.maskgate.service.event.EventKind;
+import io.maskgate.service.event.EventRecord;
+import io.maskgate.service.event.EventWriter;
+import io.maskgate.service.metrics.MaskGateMetrics;
+import io.maskgate.service.unit.PersistentSequenceState;
+import io.maskgate.service.unit.UnitRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import org.springframework.stereotype.Component;
+
+/**
+ * One decision from MQTT to the door: authenticate (protocol's DecisionVerifier against the in-memory unit keys
+ * and sequence state) -> door policy -> signed UNLOCK. The command goes out before any event is queued, and
+ * nothing here touches the database. Never throws on bad input: every rejection is counted and logged.
+ */
+@Component
+public class DecisionPipeline {
+
+    private final DecisionVerifier verifier;
+    private final UnitRegistry units;
+    private final DoorRegistry doors;
+    private final PolicyEvaluator policies;
+    private final CommandDispatcher commands;
+    private final EventWriter events;
+    private final MaskGateMetrics metrics;
+    private final Clock clock;
+
+    public DecisionPipeline(MessageCodec codec, UnitRegistry units, PersistentSequenceState sequences,
+                            DoorRegistry doors, PolicyEvaluator policies, CommandDispatcher commands,
+                            EventWriter events, MaskGateMetrics metrics, Clock clock,
+                            MaskGateProperties properties) {
+        this.units = units;
+        this.doors = doors;
+        this.policies = policies;
+        this.commands = commands;
+        this.events = events;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.verifier = new DecisionVerifier(codec, units, sequences, clock,
+                new Freshness(properties.decisions().maxAge(), properties.decisions().maxAhead()));
+    }
+
+    /**
+     * Handles one payload from a unit's decision topic.
+     *
+     * @param arrivedNanos {@link System#nanoTime()} when the message arrived
+     */
+    public void onDecision(String topic, byte[] payload, long arrivedNanos) {
+        Verdict<Decision> verdict = verifier.verify(topic, payload);
+        Instant now = clock.instant();
+        if (!verdict.accepted()) {
+            metrics.decisionRejected(verdict.reason());
+            events.enqueue(rejected(topic, verdict, now));
+            return;
+        }
+        metrics.decisionAccepted();
+        Decision d = verdict.message();
+        String unitDoor = units.unit(d.unitId()).map(UnitRegistry.CachedUnit::doorId).orElse(null);
+        DoorPolicy policy = doors.find(d.doorId()).map(c -> c.door().policy()).orElse(null);
+        PolicyOutcome outcome;
+        try {
+            outcome = policies.evaluate(d, unitDoor, policy, now);
+        } catch (RuntimeException e) {
+            outcome = PolicyOutcome.denied("POLICY_ERROR");
+        }
+        String commandId = null;
+        if (outcome.unlock()) {
+            commandId = commands.issue(d.doorId(), DoorAction.UNLOCK, outcome.unlockMs(),
+                    CommandOrigin.decision(d.unitId(), d.seq()), arrivedNanos)
+                    .map(c -> c.commandId()).orElse(null);
+        }
+        metrics.verdict(outcome.verdict(), outcome.reason());
+        events.enqueue(new EventRecord(now, EventKind.DECISION, "ACCEPTED", null, d.unitId(), d.doorId(), d.seq(),
+                d.label().name(), d.score(), Instant.ofEpochMilli(d.capturedAt()), null, null,
+                "model=" + d.modelVersion(), true));
+        events.enqueue(EventRecord.of(now, EventKind.VERDICT, outcome.verdict(), outcome.reason(), d.unitId(),
+                d.doorId(), d.seq(), commandId, null, null));
+    }
+
+    private static EventRecord rejected(String topic, Verdict<Decision> verdict, Instant now) {
+        Decision claimed = verdict.message();
+        String unitId = claimed != null ? claimed.unitId() : Topics.unitIdOf(topic).orElse(null);
+        if (claimed == null) {
+            return new EventRecord(now, EventKind.DECISION, "REJECTED", verdict.reason().name(), unitId, null, null,
+                    null, null, null, null, null, truncate(verdict.detail()), false);
+        }
+        // An authenticated rejection (REPLAY of a redelivered message, STALE, FUTURE) is keyed on (unit, seq) and
+        // stored at most once; anything unauthenticated is stored as received, claimed ids included.
+        return new EventRecord(now, EventKind.DECISION, "REJECTED", verdict.reason().name(), unitId,
+                claimed.doorId(), claimed.seq(), claimed.label().name(), claimed.score(),
+                plausible(claimed.capturedAt()), null, null, truncate(verdict.detail()),
+                verdict.authenticated());
+    }
+
+    /** Capture times beyond what the database stores (a forged FUTURE) are logged as null. */
+    private static Instant plausible(long epochMillis) {
+        return epochMillis >= 0 && epochMillis < 253_402_300_799_000L ? Instant.ofEpochMilli(epochMillis) : null;
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 500 ? s : s.substring(0, 500);
+    }
+}

@@ -1,0 +1,69 @@
+package io.maskgate.service.decision;
+
+import io.maskgate.protocol.Decision;
+import io.maskgate.protocol.Label;
+import io.maskgate.service.door.DoorPolicy;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * Applies a door's policy to an authenticated decision. Fail-secure: anything not positively allowed is DENIED.
+ * Per-door N-of-M state lives in memory (the door path never waits on the database).
+ */
+@Component
+public class PolicyEvaluator {
+
+    private final ConcurrentMap<String, ConsistencyWindow> windows = new ConcurrentHashMap<>();
+
+    /**
+     * @param decision     authenticated decision
+     * @param unitDoorId   the door the unit is registered at
+     * @param policy       the policy of the decision's door, null when the door is unknown
+     * @param now          evaluation time
+     */
+    public PolicyOutcome evaluate(Decision decision, String unitDoorId, DoorPolicy policy, Instant now) {
+        if (policy == null) {
+            return PolicyOutcome.denied("UNKNOWN_DOOR");
+        }
+        if (!decision.doorId().equals(unitDoorId)) {
+            return PolicyOutcome.denied("UNIT_NOT_AT_DOOR");
+        }
+        boolean positive = decision.label() == Label.MASK && decision.score() >= policy.minScore();
+        int consistent = windows.computeIfAbsent(decision.doorId(), id -> new ConsistencyWindow())
+                .record(now.toEpochMilli(), positive, policy.windowFrames(), policy.windowMs());
+        return switch (policy.mode()) {
+            case LOCKED -> PolicyOutcome.denied("DOOR_LOCKED");
+            case OPEN -> PolicyOutcome.granted("OPEN_MODE", policy.unlockMs());
+            case ENFORCE -> enforce(decision, policy, positive, consistent, now);
+            case MONITOR_ONLY -> {
+                PolicyOutcome would = enforce(decision, policy, positive, consistent, now);
+                yield new PolicyOutcome(PolicyOutcome.MONITORED, "WOULD_BE_" + would.verdict() + ":"
+                        + would.reason(), 0);
+            }
+        };
+    }
+
+    private static PolicyOutcome enforce(Decision d, DoorPolicy policy, boolean positive, int consistent,
+                                         Instant now) {
+        if (policy.schedule() != null && !policy.schedule().allows(now)) {
+            return PolicyOutcome.denied("OUTSIDE_SCHEDULE");
+        }
+        if (d.label() != Label.MASK) {
+            return PolicyOutcome.denied("NO_MASK");
+        }
+        if (!positive) {
+            return PolicyOutcome.denied("LOW_SCORE");
+        }
+        if (consistent < policy.requiredFrames()) {
+            return PolicyOutcome.denied("NOT_CONSISTENT");
+        }
+        return PolicyOutcome.granted("CONSISTENT_MASK", policy.unlockMs());
+    }
+
+    /** Forgets a door's window (policy changed or door deleted). */
+    public void reset(String doorId) {
+        windows.remove(doorId);
+    }
+}

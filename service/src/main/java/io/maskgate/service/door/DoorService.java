@@ -1,0 +1,90 @@
+package io.maskgate.service.door;
+
+import io.maskgate.protocol.HmacKey;
+import io.maskgate.protocol.Ids;
+import io.maskgate.protocol.Keys;
+import io.maskgate.service.audit.AuditLog;
+import io.maskgate.service.security.SecretCipher;
+import io.maskgate.service.web.ConflictException;
+import io.maskgate.service.web.NotFoundException;
+import java.util.List;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Door and policy administration; keeps the registry cache and the audit log in step with the database. */
+@Service
+public class DoorService {
+
+    /** A created door plus its actuator key, shown exactly once. */
+    public record CreatedDoor(Door door, String actuatorKey) {
+    }
+
+    private final DoorRepository repository;
+    private final DoorRegistry registry;
+    private final SecretCipher cipher;
+    private final AuditLog audit;
+
+    public DoorService(DoorRepository repository, DoorRegistry registry, SecretCipher cipher, AuditLog audit) {
+        this.repository = repository;
+        this.registry = registry;
+        this.cipher = cipher;
+        this.audit = audit;
+    }
+
+    public List<Door> list() {
+        return repository.findAll().stream().map(DoorRepository.StoredDoor::door).toList();
+    }
+
+    public Door get(String id) {
+        return repository.find(id).map(DoorRepository.StoredDoor::door)
+                .orElseThrow(() -> new NotFoundException("door " + id + " not found"));
+    }
+
+    @Transactional
+    public CreatedDoor create(String actor, String id, String name, DoorPolicy policy) {
+        if (!Ids.isValid(id)) {
+            throw new IllegalArgumentException("door id must match [A-Za-z0-9_-]{1,64}");
+        }
+        if (repository.exists(id)) {
+            throw new ConflictException("door " + id + " already exists");
+        }
+        HmacKey key = Keys.generate();
+        repository.insert(id, name == null ? id : name, cipher.encrypt(key.bytes(), "door:" + id),
+                policy == null ? DoorPolicy.DEFAULT : policy);
+        audit.record(actor, "DOOR_CREATE", id, "name=" + name);
+        registry.refresh(id);
+        return new CreatedDoor(get(id), key.toBase64Url());
+    }
+
+    @Transactional
+    public Door rename(String actor, String id, String name) {
+        if (!repository.rename(id, name)) {
+            throw new NotFoundException("door " + id + " not found");
+        }
+        audit.record(actor, "DOOR_UPDATE", id, "name=" + name);
+        registry.refresh(id);
+        return get(id);
+    }
+
+    @Transactional
+    public Door updatePolicy(String actor, String id, DoorPolicy policy) {
+        if (!repository.updatePolicy(id, policy)) {
+            throw new NotFoundException("door " + id + " not found");
+        }
+        audit.record(actor, "POLICY_UPDATE", id, policy.toString());
+        registry.refresh(id);
+        return get(id);
+    }
+
+    @Transactional
+    public void delete(String actor, String id) {
+        if (repository.hasUnits(id)) {
+            throw new ConflictException("door " + id + " still has units; delete or move them first");
+        }
+        if (!repository.delete(id)) {
+            throw new NotFoundException("door " + id + " not found");
+        }
+        audit.record(actor, "DOOR_DELETE", id, null);
+        registry.refresh(id);
+    }
+}

@@ -1,0 +1,320 @@
+package io.maskgate.service.event;
+
+import io.maskgate.service.config.MaskGateProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes events off the hot path: producers enqueue into a bounded queue; one writer thread drains it in
+ * batches (one transaction per batch). When the queue is full, {@link #enqueue} blocks: that backpressure
+ * reaches the broker (the MQTT callback does not return, so no further QoS 1 messages are acked) instead of
+ * dropping events. A failing database is retried with backoff; the queue is flushed on graceful shutdown.
+ * Authenticated decisions are idempotent on (unit, seq) via decision_receipts + ON CONFLICT DO NOTHING.
+ */
+@Component
+public class EventWriter implements SmartLifecycle {
+
+    /** Anything the writer persists. */
+    public sealed interface Item permits EventRecord, CommandRecord {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
+
+    /** Stops after the MQTT client (higher phases stop first), so every ingested message is flushed. */
+    public static final int PHASE = 0;
+
+    private static final String INSERT_EVENT = """
+            INSERT INTO events (occurred_at, kind, outcome, reason, unit_id, door_id, seq, label, score, captured_at,
+                                command_id, actor, detail)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """;
+    private static final String INSERT_DECISION_ONCE = """
+            WITH receipt AS (
+                INSERT INTO decision_receipts (unit_id, seq) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING 1)
+            INSERT INTO events (occurred_at, kind, outcome, reason, unit_id, door_id, seq, label, score, captured_at,
+                                command_id, actor, detail)
+            SELECT ?::timestamptz, ?, ?, ?, ?, ?, ?::bigint, ?, ?::integer, ?::timestamptz, ?, ?, ? FROM receipt
+            """;
+    private static final String UPSERT_COMMAND = """
+            INSERT INTO door_commands (command_id, door_id, action, duration_ms, issued_at, expires_at, attempts,
+                                       status, origin, unit_id, seq, actor, ack_reason, acked_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (command_id) DO UPDATE SET attempts = GREATEST(door_commands.attempts, EXCLUDED.attempts),
+                status = CASE WHEN door_commands.status = 'SENT' THEN EXCLUDED.status ELSE door_commands.status END,
+                ack_reason = COALESCE(EXCLUDED.ack_reason, door_commands.ack_reason),
+                acked_at = COALESCE(EXCLUDED.acked_at, door_commands.acked_at), updated_at = now()
+            """;
+    private static final String ADVANCE_SEQ =
+            "UPDATE units SET last_seq = GREATEST(last_seq, ?) WHERE unit_id = ?";
+
+    private record Queued(Item item, long enqueuedNanos) {
+    }
+
+    private final BlockingQueue<Queued> queue;
+    private final int batchSize;
+    private final long flushNanos;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final Timer lag;
+    private final Counter written;
+    private final Counter dropped;
+    private final Counter backpressure;
+    private volatile boolean running;
+    private volatile boolean accepting = true;
+    private Thread thread;
+
+    public EventWriter(JdbcTemplate jdbc, TransactionTemplate tx, MaskGateProperties properties,
+                       MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.queue = new ArrayBlockingQueue<>(properties.events().queueCapacity());
+        this.batchSize = properties.events().batchSize();
+        this.flushNanos = properties.events().flushInterval().toNanos();
+        Gauge.builder("maskgate.events.queue.depth", queue, BlockingQueue::size)
+                .description("events waiting to be written").register(meters);
+        this.lag = Timer.builder("maskgate.events.write.lag")
+                .description("time from enqueue to commit of an event").publishPercentileHistogram()
+                .register(meters);
+        this.written = Counter.builder("maskgate.events.written").register(meters);
+        this.dropped = Counter.builder("maskgate.events.dropped")
+                .description("rows refused by the database after retries").register(meters);
+        this.backpressure = Counter.builder("maskgate.events.backpressure")
+                .description("enqueues that had to wait for a full queue").register(meters);
+    }
+
+    /** Queues an item; blocks while the queue is full (backpressure). */
+    public void enqueue(Item item) {
+        Queued q = new Queued(item, System.nanoTime());
+        if (queue.offer(q)) {
+            return;
+        }
+        backpressure.increment();
+        try {
+            while (!queue.offer(q, 1, TimeUnit.SECONDS)) {
+                if (!accepting) {
+                    log.error("event writer stopped; dropping {}", item);
+                    dropped.increment();
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.error("interrupted while queueing {}", item);
+            dropped.increment();
+        }
+    }
+
+    public int depth() {
+        return queue.size();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this::run, "maskgate-event-writer");
+        thread.setDaemon(false);
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        accepting = false;
+        if (!queue.isEmpty()) {
+            log.error("{} events could not be written before shutdown", queue.size());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    private void run() {
+        List<Queued> batch = new ArrayList<>(batchSize);
+        while (running || !queue.isEmpty()) {
+            try {
+                Queued first = queue.poll(flushNanos, TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, batchSize - 1);
+                writeWithRetry(batch);
+                long now = System.nanoTime();
+                for (Queued q : batch) {
+                    lag.record(now - q.enqueuedNanos(), TimeUnit.NANOSECONDS);
+                }
+                batch.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.info("event writer flushed and stopped");
+    }
+
+    private void writeWithRetry(List<Queued> batch) throws InterruptedException {
+        long backoffMs = 100;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                tx.executeWithoutResult(status -> write(batch));
+                written.increment(batch.size());
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= 3 && isDataError(e)) {
+                    log.error("batch of {} refused ({}); writing row by row", batch.size(), e.getMessage());
+                    writeOneByOne(batch);
+                    return;
+                }
+                if (!running && attempt >= 20) {
+                    log.error("giving up on {} events at shutdown: {}", batch.size(), e.getMessage());
+                    dropped.increment(batch.size());
+                    return;
+                }
+                log.warn("event batch write failed (attempt {}), retrying in {} ms: {}", attempt, backoffMs,
+                        e.getMessage());
+                Thread.sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, 5_000);
+            }
+        }
+    }
+
+    private static boolean isDataError(RuntimeException e) {
+        return e instanceof org.springframework.dao.DataIntegrityViolationException
+                || e instanceof org.springframework.dao.InvalidDataAccessApiUsageException
+                || e instanceof org.springframework.jdbc.BadSqlGrammarException;
+    }
+
+    private void writeOneByOne(List<Queued> batch) {
+        for (Queued q : batch) {
+            try {
+                tx.executeWithoutResult(status -> write(List.of(q)));
+                written.increment();
+            } catch (RuntimeException e) {
+                log.error("event dropped, the database refuses it: {} ({})", q.item(), e.getMessage());
+                dropped.increment();
+            }
+        }
+    }
+
+    private void write(List<Queued> batch) {
+        List<EventRecord> plain = new ArrayList<>();
+        List<EventRecord> once = new ArrayList<>();
+        List<CommandRecord> commands = new ArrayList<>();
+        Map<String, Long> maxSeq = new HashMap<>();
+        for (Queued q : batch) {
+            if (q.item() instanceof EventRecord e) {
+                (e.idempotent() ? once : plain).add(e);
+                if (e.kind() == EventKind.DECISION && "ACCEPTED".equals(e.outcome()) && e.seq() != null) {
+                    maxSeq.merge(e.unitId(), e.seq(), Math::max);
+                }
+            } else if (q.item() instanceof CommandRecord c) {
+                commands.add(c);
+            }
+        }
+        if (!once.isEmpty()) {
+            jdbc.batchUpdate(INSERT_DECISION_ONCE, once, once.size(), (ps, e) -> {
+                ps.setString(1, e.unitId());
+                ps.setLong(2, e.seq());
+                bindEvent(ps, 3, e);
+            });
+        }
+        if (!plain.isEmpty()) {
+            jdbc.batchUpdate(INSERT_EVENT, plain, plain.size(), (ps, e) -> bindEvent(ps, 1, e));
+        }
+        if (!commands.isEmpty()) {
+            jdbc.batchUpdate(UPSERT_COMMAND, commands, commands.size(), EventWriter::bindCommand);
+        }
+        if (!maxSeq.isEmpty()) {
+            List<Map.Entry<String, Long>> entries = new ArrayList<>(maxSeq.entrySet());
+            jdbc.batchUpdate(ADVANCE_SEQ, entries, entries.size(), (ps, en) -> {
+                ps.setLong(1, en.getValue());
+                ps.setString(2, en.getKey());
+            });
+        }
+    }
+
+    private static void bindEvent(PreparedStatement ps, int i, EventRecord e) throws SQLException {
+        ps.setObject(i, e.occurredAt().atOffset(ZoneOffset.UTC));
+        ps.setString(i + 1, e.kind().name());
+        ps.setString(i + 2, e.outcome());
+        ps.setString(i + 3, e.reason());
+        ps.setString(i + 4, e.unitId());
+        ps.setString(i + 5, e.doorId());
+        setLong(ps, i + 6, e.seq());
+        ps.setString(i + 7, e.label());
+        if (e.score() == null) {
+            ps.setNull(i + 8, Types.INTEGER);
+        } else {
+            ps.setInt(i + 8, e.score());
+        }
+        setInstant(ps, i + 9, e.capturedAt());
+        ps.setString(i + 10, e.commandId());
+        ps.setString(i + 11, e.actor());
+        ps.setString(i + 12, e.detail());
+    }
+
+    private static void bindCommand(PreparedStatement ps, CommandRecord c) throws SQLException {
+        ps.setString(1, c.commandId());
+        ps.setString(2, c.doorId());
+        ps.setString(3, c.action());
+        ps.setLong(4, c.durationMs());
+        setInstant(ps, 5, c.issuedAt());
+        setInstant(ps, 6, c.expiresAt());
+        ps.setInt(7, c.attempts());
+        ps.setString(8, c.status());
+        ps.setString(9, c.origin());
+        ps.setString(10, c.unitId());
+        setLong(ps, 11, c.seq());
+        ps.setString(12, c.actor());
+        ps.setString(13, c.ackReason());
+        setInstant(ps, 14, c.ackedAt());
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, value);
+        }
+    }
+
+    private static void setInstant(PreparedStatement ps, int i, Instant value) throws SQLException {
+        if (value == null) {
+            ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(i, value.atOffset(ZoneOffset.UTC));
+        }
+    }
+}

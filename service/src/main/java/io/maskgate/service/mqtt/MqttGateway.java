@@ -1,0 +1,234 @@
+package io.maskgate.service.mqtt;
+
+import io.maskgate.protocol.Topics;
+import io.maskgate.service.command.CommandDispatcher;
+import io.maskgate.service.config.MaskGateProperties;
+import io.maskgate.service.decision.DecisionPipeline;
+import io.maskgate.service.event.EventWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+
+/**
+ * MQTT ingest. Persistent session (clean start off, session expiry set) so the broker queues QoS 1 decisions while
+ * the service is down; decisions through a shared subscription ($share/group/...) so replicas split the load;
+ * acks and unit status through plain subscriptions (every replica must see the acks of its own commands);
+ * automatic reconnect with backoff; a receive-maximum bounds unacknowledged inbound messages.
+ * Started last and stopped first, so the event writer still flushes everything ingested.
+ */
+@Component
+public class MqttGateway implements SmartLifecycle, MqttCallback {
+
+    private static final Logger log = LoggerFactory.getLogger(MqttGateway.class);
+
+    private final MqttClientHolder holder;
+    private final DecisionPipeline decisions;
+    private final CommandDispatcher commands;
+    private final UnitPresence presence;
+    private final MaskGateProperties.Mqtt config;
+    private final CountDownLatch firstSubscription = new CountDownLatch(1);
+    private volatile boolean running;
+    private volatile boolean subscribed;
+    private Thread connector;
+
+    public MqttGateway(MqttClientHolder holder, DecisionPipeline decisions, CommandDispatcher commands,
+                       UnitPresence presence, MaskGateProperties properties) {
+        this.holder = holder;
+        this.decisions = decisions;
+        this.commands = commands;
+        this.presence = presence;
+        this.config = properties.mqtt();
+    }
+
+    /** The shared subscription of decisions, e.g. $share/maskgate/maskgate/v1/units/+/decision. */
+    public String decisionSubscription() {
+        return Topics.shared(config.shareGroup(), Topics.ALL_DECISIONS);
+    }
+
+    @Override
+    public void start() {
+        MqttAsyncClient client = holder.client();
+        client.setCallback(this);
+        running = true;
+        connector = new Thread(this::connectUntilUp, "maskgate-mqtt-connect");
+        connector.setDaemon(true);
+        connector.start();
+        try {
+            if (!firstSubscription.await(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("MQTT broker {} not reachable yet; retrying in the background", holder.endpoint().url());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void connectUntilUp() {
+        long backoffMs = 500;
+        while (running && !holder.client().isConnected()) {
+            try {
+                holder.client().connect(options()).waitForCompletion(config.connectTimeout().toMillis());
+                return; // connectComplete subscribes; Paho reconnects automatically from now on
+            } catch (MqttException e) {
+                log.warn("MQTT connect to {} failed: {}; retrying in {} ms", holder.endpoint().url(), e.getMessage(),
+                        backoffMs);
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoffMs = Math.min(backoffMs * 2, 30_000);
+            }
+        }
+    }
+
+    private MqttConnectionOptions options() {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(false);
+        o.setSessionExpiryInterval(config.sessionExpiry().toSeconds());
+        o.setAutomaticReconnect(true);
+        o.setAutomaticReconnectDelay(1, 30);
+        o.setReceiveMaximum(config.inflight());
+        o.setKeepAliveInterval(30);
+        o.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
+        if (StringUtils.hasText(holder.endpoint().username())) {
+            o.setUserName(holder.endpoint().username());
+        }
+        if (StringUtils.hasText(holder.endpoint().password())) {
+            o.setPassword(holder.endpoint().password().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return o;
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverURI) {
+        MqttSubscription[] subs = {
+                new MqttSubscription(decisionSubscription(), 1),
+                new MqttSubscription(Topics.ALL_ACKS, 1),
+                new MqttSubscription(Topics.ALL_STATUS, 0)};
+        try {
+            // asynchronous: blocking inside a Paho callback can stall the client
+            holder.client().subscribe(subs, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] codes = token.getReasonCodes();
+                    for (int i = 0; codes != null && i < codes.length && i < subs.length; i++) {
+                        if (codes[i] >= 0x80) {
+                            log.error("broker refused subscription {} (reason code {})", subs[i].getTopic(),
+                                    codes[i]);
+                        }
+                    }
+                    subscribed = true;
+                    log.info("MQTT {} to {} as {}; subscribed to {}, {}, {}",
+                            reconnect ? "reconnected" : "connected", serverURI, holder.client().getClientId(),
+                            subs[0].getTopic(), subs[1].getTopic(), subs[2].getTopic());
+                    firstSubscription.countDown();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    log.error("MQTT subscribe failed: {}", e == null ? "?" : e.getMessage());
+                }
+            }, new MqttProperties());
+        } catch (MqttException e) {
+            log.error("MQTT subscribe failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        long arrived = System.nanoTime();
+        try {
+            String kind = Topics.kindOf(topic).orElse("");
+            switch (kind) {
+                case "decision" -> decisions.onDecision(topic, message.getPayload(), arrived);
+                case "ack" -> commands.onAck(topic, message.getPayload());
+                case "status" -> presence.onStatus(topic, message.getPayload());
+                default -> log.debug("ignoring message on {}", topic);
+            }
+        } catch (RuntimeException e) {
+            // never let one message kill the callback thread (Paho would drop the connection)
+            log.error("unexpected failure handling a message on {}", topic, e);
+        }
+    }
+
+    @Override
+    public void disconnected(MqttDisconnectResponse response) {
+        subscribed = false;
+        log.warn("MQTT disconnected: {}", response);
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException exception) {
+        log.warn("MQTT error: {}", exception.getMessage());
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken token) {
+        // QoS 1 command delivered to the broker; the actuator's ack is what counts
+    }
+
+    @Override
+    public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        // no enhanced authentication
+    }
+
+    public boolean isConnected() {
+        return holder.client().isConnected() && subscribed;
+    }
+
+    /** Blocks until the first subscription is in place (tests, bench). */
+    public boolean awaitSubscribed(long timeoutMs) throws InterruptedException {
+        return firstSubscription.await(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        MqttAsyncClient client = holder.client();
+        try {
+            if (client.isConnected()) {
+                // the session (and its queued QoS 1 messages) outlives this disconnect: session expiry is set
+                client.disconnect(5_000).waitForCompletion(10_000);
+            }
+        } catch (MqttException e) {
+            log.warn("MQTT disconnect: {}", e.getMessage());
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            log.debug("MQTT close: {}", e.getMessage());
+        }
+        subscribed = false;
+        log.info("MQTT ingest stopped");
+    }
+
+    @Override
+    public boolean isAutoStartup() {
+        return !config.disabled();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops before the event writer ({@link EventWriter#PHASE}). */
+    @Override
+    public int getPhase() {
+        return EventWriter.PHASE + 1000;
+    }
+}
