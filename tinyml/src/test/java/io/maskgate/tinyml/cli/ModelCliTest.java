@@ -1,0 +1,119 @@
+package io.maskgate.tinyml.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.maskgate.tinyml.model.Activation;
+import io.maskgate.tinyml.model.Padding;
+import io.maskgate.tinyml.writer.ModelBuilder;
+import io.maskgate.tinyml.writer.TfliteWriter;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCliTest {
+
+    /** A model whose mask score is the mean red channel: red images are "mask", blue ones "no_mask". */
+    private static Path redDetector(Path dir) throws Exception {
+        ModelBuilder b = new ModelBuilder("red");
+        int x = b.input("x", new int[] {1, 8, 8, 3}, 1f / 255, -128);
+        int p = b.averagePool2d("p", x, 8, 8, Padding.VALID);
+        int r = b.reshape("r", p, new int[] {1, 3});
+        // outputs: [red - blue, blue - red]
+        int f = b.fullyConnected("fc", r, new byte[] {100, 0, -100, -100, 0, 100}, 2, new float[] {0.01f},
+                new int[] {0, 0}, Activation.NONE, 0.05f, 0);
+        int s = b.softmax("s", f, 1f);
+        b.output(s);
+        Path model = dir.resolve("red.tflite");
+        TfliteWriter.write(b.build(), model);
+        return model;
+    }
+
+    private static void image(Path file, int rgb) throws Exception {
+        BufferedImage img = new BufferedImage(20, 12, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 12; y++) {
+            for (int x = 0; x < 20; x++) {
+                img.setRGB(x, y, rgb);
+            }
+        }
+        Files.createDirectories(file.getParent());
+        ImageIO.write(img, "png", file.toFile());
+    }
+
+    private static String run(String... args) throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        assertEquals(0, new ModelCli(new PrintStream(buf, true, StandardCharsets.UTF_8)).run(args));
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String lastLine(String s) {
+        String[] lines = s.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    @Test
+    void evaluateComputesMetricsFromTheFolders(@TempDir Path dir) throws Exception {
+        Path model = redDetector(dir);
+        Path data = dir.resolve("data");
+        image(data.resolve("mask/a.png"), 0xff0000);
+        image(data.resolve("mask/b.png"), 0xe01010);
+        image(data.resolve("mask/c.png"), 0x1010e0); // wrong on purpose
+        image(data.resolve("no_mask/d.png"), 0x0000ff);
+        image(data.resolve("no_mask/e.png"), 0x2020f0);
+        String json = lastLine(run("evaluate", "--model", model.toString(), "--data", data.toString(), "--json"));
+        assertTrue(json.startsWith("{\"count\":5,\"accuracy\":0.8,"), json);
+        assertTrue(json.contains("\"confusion\":[[2,1],[0,2]]"), json);
+        assertTrue(json.contains("\"mask\":{\"folder\":\"mask\",\"precision\":1,\"recall\":0.666667"), json);
+        assertTrue(json.contains("\"macs\":6"), json);
+    }
+
+    @Test
+    void runPrintsLabelAndInspectPrintsFacts(@TempDir Path dir) throws Exception {
+        Path model = redDetector(dir);
+        image(dir.resolve("red.png"), 0xff0000);
+        String json = lastLine(run("run", "--model", model.toString(), "--image", dir.resolve("red.png").toString(),
+                "--json"));
+        assertTrue(json.contains("\"label\":\"mask\""), json);
+        String facts = lastLine(run("inspect", "--model", model.toString(), "--json"));
+        assertTrue(facts.contains("\"params\":8") && facts.contains("\"ops\":[\"AVERAGE_POOL_2D\",\"RESHAPE\","
+                + "\"FULLY_CONNECTED\",\"SOFTMAX\"]"), facts);
+    }
+
+    @Test
+    void labelsTxtBesideTheModelMapsFaceToNoMask(@TempDir Path dir) throws Exception {
+        Path model = redDetector(dir);
+        Files.writeString(dir.resolve("labels.txt"), "mask\nface");
+        Path data = dir.resolve("data");
+        image(data.resolve("mask/a.png"), 0xff0000);
+        image(data.resolve("no_mask/b.png"), 0x0000ff);
+        String json = lastLine(run("evaluate", "--model", model.toString(), "--data", data.toString(), "--json"));
+        assertTrue(json.contains("\"face\":{\"folder\":\"no_mask\"") && json.contains("\"accuracy\":1"), json);
+    }
+
+    @Test
+    void badDataGivesClearErrors(@TempDir Path dir) throws Exception {
+        Path model = redDetector(dir);
+        Path data = dir.resolve("data");
+        ModelCli cli = new ModelCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Exception missing = assertThrows(ModelCli.UsageException.class,
+                () -> cli.run(new String[] {"evaluate", "--model", model.toString(), "--data", data.toString()}));
+        assertTrue(missing.getMessage().contains("not found"), missing.getMessage());
+        Files.createDirectories(data.resolve("mask"));
+        Files.createDirectories(data.resolve("no_mask"));
+        image(data.resolve("no_mask/ok.png"), 0x0000ff);
+        Exception empty = assertThrows(ModelCli.UsageException.class,
+                () -> cli.run(new String[] {"evaluate", "--model", model.toString(), "--data", data.toString()}));
+        assertTrue(empty.getMessage().contains("has no images"), empty.getMessage());
+        Files.writeString(data.resolve("mask/broken.jpg"), "not an image");
+        Exception broken = assertThrows(java.io.IOException.class,
+                () -> cli.run(new String[] {"evaluate", "--model", model.toString(), "--data", data.toString()}));
+        assertTrue(broken.getMessage().contains("broken.jpg"), broken.getMessage());
+    }
+}
