@@ -13,7 +13,8 @@ public final class Augmenter {
 
     /** Human-readable list recorded in the model card. */
     public static final String DESCRIPTION = "interpolation (nearest, bilinear, bicubic, area, Lanczos-3; 64->32), "
-            + "shift +-5 px and crop scale 0.8-1.25 of the 64x64 source, horizontal flip p=0.5, exposure x0.6-1.4, "
+            + "rotation +-15 deg p=0.3 (black corners), shift +-5 px, crop scale 0.8-1.5 and aspect 1/1.45-1.45 of the "
+            + "64x64 source (squashed faces as in photos resized to square), horizontal flip p=0.5, exposure x0.6-1.4, "
             + "contrast x0.7-1.3, white balance x0.9-1.1 per channel, Gaussian blur sigma 0.4-1.0 p=0.25, "
             + "sensor noise sigma <=0.03 p=0.5, RGB565 colour depth p=0.5";
 
@@ -24,11 +25,17 @@ public final class Augmenter {
 
     /** Fills {@code out} (32*32*3, [0,1]) with one augmented rendering of {@code src}. */
     public static void augment(SourceImage src, SplittableRandom rnd, float[] out, int offset) {
+        if (rnd.nextDouble() < 0.3) {
+            src = rotate(src, Math.toRadians((rnd.nextDouble() * 2 - 1) * 15));
+        }
         double sw = src.width();
         double sh = src.height();
-        double scale = 0.8 + 0.45 * rnd.nextDouble();
-        double w = sw * scale;
-        double h = sh * scale;
+        // crop scale > 1 zooms out (wider shot, smaller face); aspect != 1 squashes the face like a source photo
+        // that was resized to square without cropping
+        double scale = 0.8 + 0.7 * rnd.nextDouble();
+        double aspect = Math.exp((rnd.nextDouble() * 2 - 1) * Math.log(1.45));
+        double w = sw * scale * Math.sqrt(aspect);
+        double h = sh * scale / Math.sqrt(aspect);
         double shiftRange = 5.0 * sw / 64.0;
         double x0 = (sw - w) / 2 + (rnd.nextDouble() * 2 - 1) * shiftRange;
         double y0 = (sh - h) / 2 + (rnd.nextDouble() * 2 - 1) * shiftRange;
@@ -52,6 +59,39 @@ public final class Augmenter {
             rgb565(img);
         }
         System.arraycopy(img, 0, out, offset, img.length);
+    }
+
+    /** Rotates about the centre with bilinear sampling; corners outside the source turn black. */
+    static SourceImage rotate(SourceImage src, double angle) {
+        int w = src.width();
+        int h = src.height();
+        double cos = Math.cos(angle);
+        double sin = Math.sin(angle);
+        double cx = (w - 1) / 2.0;
+        double cy = (h - 1) / 2.0;
+        byte[] out = new byte[w * h * 3];
+        byte[] in = src.rgb();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double sx = cos * (x - cx) + sin * (y - cy) + cx;
+                double sy = -sin * (x - cx) + cos * (y - cy) + cy;
+                int x0 = (int) Math.floor(sx);
+                int y0 = (int) Math.floor(sy);
+                if (x0 < 0 || y0 < 0 || x0 + 1 >= w || y0 + 1 >= h) {
+                    continue;
+                }
+                double fx = sx - x0;
+                double fy = sy - y0;
+                for (int c = 0; c < 3; c++) {
+                    double v = (1 - fy) * ((1 - fx) * (in[(y0 * w + x0) * 3 + c] & 0xFF)
+                            + fx * (in[(y0 * w + x0 + 1) * 3 + c] & 0xFF))
+                            + fy * ((1 - fx) * (in[((y0 + 1) * w + x0) * 3 + c] & 0xFF)
+                            + fx * (in[((y0 + 1) * w + x0 + 1) * 3 + c] & 0xFF));
+                    out[(y * w + x) * 3 + c] = (byte) Math.round(v);
+                }
+            }
+        }
+        return new SourceImage(src.name(), src.label(), w, h, out);
     }
 
     private static void flip(float[] img) {
