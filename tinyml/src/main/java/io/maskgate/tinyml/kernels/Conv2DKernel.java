@@ -8,8 +8,7 @@ import io.maskgate.tinyml.model.TensorSpec;
 /**
  * int8 CONV_2D with per-channel quantisation (TFLM reference ConvPerChannel arithmetic): acc = bias +
  * sum filter * (input - input zero point) over in-image taps, then requantise per channel, add the output zero
- * point and clamp to the fused activation. Weights are re-laid out [ky][kx][ic][oc] so the innermost loop runs
- * over output channels, which the JIT vectorises.
+ * point and clamp to the fused activation. 
  */
 final class Conv2DKernel implements Kernel {
     private final byte[] in;
@@ -21,6 +20,7 @@ final class Conv2DKernel implements Kernel {
     private final int[] weights;
     private final ChannelMultipliers q;
     private final int[] acc;
+    private final int[] patch;
 
     private Conv2DKernel(OperatorSpec op, KernelContext ctx) throws ModelFormatException {
         TensorSpec input = ctx.input(op, 0);
@@ -61,17 +61,8 @@ final class Conv2DKernel implements Kernel {
         actMin = range[0];
         actMax = range[1];
         q = ChannelMultipliers.of(op, ctx, input, filter, bias, output, outC, 0, false);
-        byte[] f = filter.data();
-        weights = new int[f.length];
-        for (int oc = 0; oc < outC; oc++) {
-            for (int ky = 0; ky < kH; ky++) {
-                for (int kx = 0; kx < kW; kx++) {
-                    for (int ic = 0; ic < inC; ic++) {
-                        weights[((ky * kW + kx) * inC + ic) * outC + oc] = f[((oc * kH + ky) * kW + kx) * inC + ic];
-                    }
-                }
-            }
-        }
+        weights = ctx.constantInt8(op, filter);
+        patch = new int[kH * kW * inC];
         in = ctx.array(op.inputs()[0]);
         inBase = ctx.base(op.inputs()[0]);
         out = ctx.array(op.outputs()[0]);
@@ -83,43 +74,48 @@ final class Conv2DKernel implements Kernel {
         return new Conv2DKernel(op, ctx);
     }
 
+    /**
+     * Per output pixel: gather the receptive field once (input + offset, 0 outside the image, which is exactly a
+     * skipped tap), then one dot product per output channel over kH*kW*inC; long contiguous int loops that the
+     * JIT vectorises.
+     */
     @Override
     public void invoke() {
-        final int[] acc = this.acc;
-        final int[] w = this.weights;
+        final int[] p = patch;
+        final int[] w = weights;
+        final int k = p.length;
         final int oc = outC;
         for (int b = 0; b < batches; b++) {
             for (int oy = 0; oy < outH; oy++) {
                 int iy0 = oy * strideH - padH;
                 for (int ox = 0; ox < outW; ox++) {
                     int ix0 = ox * strideW - padW;
-                    System.arraycopy(q.bias, 0, acc, 0, oc);
+                    int pi = 0;
                     for (int ky = 0; ky < kH; ky++) {
                         int iy = iy0 + ky * dilH;
-                        if (iy < 0 || iy >= inH) {
-                            continue;
-                        }
+                        boolean rowInside = iy >= 0 && iy < inH;
                         for (int kx = 0; kx < kW; kx++) {
                             int ix = ix0 + kx * dilW;
-                            if (ix < 0 || ix >= inW) {
-                                continue;
-                            }
-                            int inPos = inBase + ((b * inH + iy) * inW + ix) * inC;
-                            int wPos = (ky * kW + kx) * inC * oc;
-                            for (int ic = 0; ic < inC; ic++, wPos += oc) {
-                                int xv = in[inPos + ic] + inputOffset;
-                                if (xv == 0) {
-                                    continue;
-                                }
-                                for (int c = 0; c < oc; c++) {
-                                    acc[c] += w[wPos + c] * xv;
+                            if (!rowInside || ix < 0 || ix >= inW) {
+                                java.util.Arrays.fill(p, pi, pi + inC, 0);
+                            } else {
+                                int inPos = inBase + ((b * inH + iy) * inW + ix) * inC;
+                                for (int ic = 0; ic < inC; ic++) {
+                                    p[pi + ic] = in[inPos + ic] + inputOffset;
                                 }
                             }
+                            pi += inC;
                         }
                     }
                     int outPos = outBase + ((b * outH + oy) * outW + ox) * oc;
                     for (int c = 0; c < oc; c++) {
-                        int v = QuantMath.multiplyByQuantizedMultiplier(acc[c], q.multiplier[c], q.shift[c]) + outputOffset;
+                        int wPos = c * k;
+                        int sum = 0;
+                        for (int i = 0; i < k; i++) {
+                            sum += p[i] * w[wPos + i];
+                        }
+                        int v = QuantMath.multiplyByQuantizedMultiplier(sum + q.bias[c], q.multiplier[c], q.shift[c])
+                                + outputOffset;
                         out[outPos + c] = (byte) Math.min(Math.max(v, actMin), actMax);
                     }
                 }

@@ -10,6 +10,10 @@ import static io.maskgate.tinyml.kernels.QuantMath.saturatingShiftLeft;
  * multiply; the integer bits of a product are the sum of its operands'.
  */
 public final class FixedPoint {
+    /** exp(-2^k) in Q0.31 for k = -2..4, the barrel-shifter factors of exp_on_negative_values. */
+    private static final int[] EXP_BARREL_MULTIPLIERS =
+            {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
+
     private FixedPoint() {
     }
 
@@ -50,13 +54,12 @@ public final class FixedPoint {
         int aModQuarterMinusOneQuarter = (a & mask) - oneQuarter;
         int result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(rescale(aModQuarterMinusOneQuarter, integerBits, 0));
         int remainder = aModQuarterMinusOneQuarter - a;
-        int[] multipliers = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
-        for (int i = 0; i < multipliers.length; i++) {
+        for (int i = 0; i < EXP_BARREL_MULTIPLIERS.length; i++) {
             int exponent = i - 2;
             if (integerBits > exponent) {
                 int shiftAmount = fractionalBits + exponent;
                 if ((remainder & (1 << shiftAmount)) != 0) {
-                    result = mul(result, multipliers[i]);
+                    result = mul(result, EXP_BARREL_MULTIPLIERS[i]);
                 }
             }
         }
