@@ -36,6 +36,7 @@ public final class ActuatorSimulator implements AutoCloseable {
     private final ExecutorService acks;
     private final BiConsumer<Verdict<DoorCommand>, CommandAck> listener;
     private MqttClient client;
+    private volatile boolean quiet;
 
     /** @param listener called after each command with its verdict and the ack sent (null when none); may be null */
     public ActuatorSimulator(BrokerSettings broker, CommandHandler handler,
@@ -70,6 +71,12 @@ public final class ActuatorSimulator implements AutoCloseable {
         return this;
     }
 
+    /** No per-command log lines (fleet runs). */
+    public ActuatorSimulator quiet() {
+        this.quiet = true;
+        return this;
+    }
+
     public CommandHandler handler() {
         return handler;
     }
@@ -81,7 +88,9 @@ public final class ActuatorSimulator implements AutoCloseable {
     private void onCommand(String topic, byte[] payload) {
         CommandHandler.Outcome outcome = handler.handle(topic, payload);
         Verdict<DoorCommand> v = outcome.verdict();
-        if (v.accepted()) {
+        if (quiet) {
+            // counted by the listener
+        } else if (v.accepted()) {
             DoorCommand c = v.message();
             System.out.printf("actuator %s: %s %s for %d ms (attempt %d)%n", handler.doorId(), c.action(),
                     c.commandId(), c.durationMs(), c.attempt());
