@@ -28,6 +28,11 @@ public final class ArenaPlanner {
     }
 
     public static Plan plan(TfliteModel model) throws ModelFormatException {
+        return plan(model, false);
+    }
+
+    /** With disjoint=true every tensor gets its own space (debugging: all intermediates stay readable). */
+    public static Plan plan(TfliteModel model, boolean disjoint) throws ModelFormatException {
         List<TensorSpec> tensors = model.tensors();
         int n = tensors.size();
         int ops = model.operators().size();
@@ -79,7 +84,7 @@ public final class ArenaPlanner {
             long size = align(tensors.get(t).byteSize());
             List<long[]> busy = new ArrayList<>();
             for (int p : placed) {
-                if (first[p] <= last[t] && first[t] <= last[p]) {
+                if (disjoint || (first[p] <= last[t] && first[t] <= last[p])) {
                     busy.add(new long[] {offsets[p], offsets[p] + align(tensors.get(p).byteSize())});
                 }
             }

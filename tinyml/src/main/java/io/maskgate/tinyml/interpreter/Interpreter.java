@@ -26,6 +26,18 @@ public final class Interpreter {
     private final int outputOffset;
 
     public Interpreter(TfliteModel model) throws ModelFormatException {
+        this(model, false);
+    }
+
+    /**
+     * An interpreter whose arena never reuses memory, so {@link #tensorBytes(int)} returns every intermediate
+     * after invoke (for layer-by-layer comparison with another runtime). Same results, more memory.
+     */
+    public static Interpreter keepingAllTensors(TfliteModel model) throws ModelFormatException {
+        return new Interpreter(model, true);
+    }
+
+    private Interpreter(TfliteModel model, boolean keepAll) throws ModelFormatException {
         this.model = model;
         if (model.inputs().length != 1 || model.outputs().length < 1) {
             throw new ModelFormatException("expected exactly one graph input and at least one output, got "
@@ -37,7 +49,7 @@ public final class Interpreter {
             requireRunnableType(model.tensor(o), "output");
         }
         requireRunnableType(input, "input");
-        ArenaPlanner.Plan plan = ArenaPlanner.plan(model);
+        ArenaPlanner.Plan plan = ArenaPlanner.plan(model, keepAll);
         arena = new byte[plan.arenaBytes()];
         offsets = plan.offsets();
         KernelContext ctx = new KernelContext(model, arena, offsets);

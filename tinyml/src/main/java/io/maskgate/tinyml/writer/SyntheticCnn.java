@@ -28,7 +28,7 @@ public final class SyntheticCnn {
         float meanScale = s[0] * 0.5f;
         int g = b.mean("gap", p3, new int[] {1, 2}, false, meanScale, -128);
         byte[] wf = weights(rnd, 2 * 64);
-        float wfs = 0.01f;
+        float wfs = 0.0004f;
         int f = b.fullyConnected("dense", g, wf, 2, new float[] {wfs}, new int[] {rnd.nextInt(2001) - 1000,
                 rnd.nextInt(2001) - 1000}, Activation.NONE, (float) (Math.sqrt(64) * 45 * 73 * meanScale * wfs / 40),
                 0);
