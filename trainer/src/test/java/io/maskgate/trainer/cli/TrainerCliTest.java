@@ -1,0 +1,99 @@
+package io.maskgate.trainer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input to every command gives a one-line reason and a non-zero exit code, never a stack trace. */
+class TrainerCliTest {
+    @TempDir
+    Path tmp;
+
+    private record Outcome(int code, String err) {
+    }
+
+    private static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = TrainerCli.run(args, new PrintStream(out), new PrintStream(err));
+        return new Outcome(code, err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void assertClear(Outcome o, String expected) {
+        assertTrue(o.code() != 0, "exit code " + o.code());
+        assertTrue(o.err().contains(expected), "stderr was: " + o.err());
+        assertTrue(!o.err().contains("\tat "), "stack trace printed: " + o.err());
+    }
+
+    @Test
+    void wrongArchitectureName() {
+        assertClear(run("train", "--arch", "resnet50", "--epochs", "1", "--out", tmp.toString()),
+                "unknown architecture 'resnet50'");
+    }
+
+    @Test
+    void trainWithMissingDataFolder() {
+        assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", tmp.resolve("o").toString(),
+                "--data", tmp.resolve("missing").toString()), "data folder not found");
+    }
+
+    @Test
+    void trainWithEmptyClassFolder() throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data.resolve("train/mask"));
+        Files.createDirectories(data.resolve("train/no_mask"));
+        ImageIO.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "jpg",
+                data.resolve("train/mask/a.jpg").toFile());
+        assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", tmp.resolve("o").toString(),
+                "--data", data.toString()), "class folder has no images");
+    }
+
+    @Test
+    void evaluateFloatWithUnreadableImage() throws Exception {
+        Path data = tmp.resolve("eval");
+        Files.createDirectories(data.resolve("mask"));
+        Files.createDirectories(data.resolve("no_mask"));
+        ImageIO.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "jpg",
+                data.resolve("mask/a.jpg").toFile());
+        Files.write(data.resolve("no_mask/bad.jpg"), new byte[] {1, 2, 3});
+        assertClear(run("evaluate-float", "--saved-model", tmp.toString(), "--data", data.toString()),
+                "unreadable image");
+    }
+
+    @Test
+    void missingArgumentsAndBadNumbers() {
+        assertClear(run("train", "--epochs", "1"), "missing required option --arch");
+        assertClear(run("train", "--arch", "tiny", "--epochs", "many", "--out", "x"), "--epochs must be an integer");
+        assertClear(run("train", "--arch", "tiny", "--epochs", "0", "--out", "x"), "--epochs must be at least 1");
+        assertClear(run("train", "--arch"), "option --arch needs a value");
+        assertClear(run("quantize", "--saved-model", "x", "--out", "y", "--bogus", "1"), "unknown option --bogus");
+        assertClear(run("frobnicate"), "unknown subcommand 'frobnicate'");
+        assertEquals(2, run().code());
+    }
+
+    @Test
+    void quantizeWithMissingOrForeignSavedModel() throws Exception {
+        assertClear(run("quantize", "--saved-model", tmp.resolve("none").toString(), "--out",
+                tmp.resolve("m.tflite").toString()), "saved model folder not found");
+        Files.writeString(tmp.resolve("saved_model.pb"), "x");
+        assertClear(run("quantize", "--saved-model", tmp.toString(), "--out", tmp.resolve("m.tflite").toString()),
+                "not written by the MaskGate trainer");
+        Files.delete(tmp.resolve("saved_model.pb"));
+        assertClear(run("quantize", "--saved-model", tmp.toString(), "--out", tmp.resolve("m.tflite").toString()),
+                "not a SavedModel");
+    }
+
+    @Test
+    void reportWithMissingModelsFolder() {
+        assertClear(run("report", "--models", tmp.resolve("nothing").toString()), "models folder not found");
+    }
+}
