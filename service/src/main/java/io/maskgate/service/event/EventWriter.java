@@ -193,7 +193,7 @@ public class EventWriter implements SmartLifecycle {
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= 3 && isDataError(e)) {
-                    log.error("batch of {} refused ({}); writing row by row", batch.size(), e.getMessage());
+                    log.error("batch of {} refused ({}); writing row by row", batch.size(), rootCause(e));
                     writeOneByOne(batch);
                     return;
                 }
@@ -203,11 +203,15 @@ public class EventWriter implements SmartLifecycle {
                     return;
                 }
                 log.warn("event batch write failed (attempt {}), retrying in {} ms: {}", attempt, backoffMs,
-                        e.getMessage());
+                        rootCause(e));
                 Thread.sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 5_000);
             }
         }
+    }
+
+    private static String rootCause(Throwable e) {
+        return org.springframework.core.NestedExceptionUtils.getMostSpecificCause(e).getMessage();
     }
 
     private static boolean isDataError(RuntimeException e) {
@@ -222,7 +226,7 @@ public class EventWriter implements SmartLifecycle {
                 tx.executeWithoutResult(status -> write(List.of(q)));
                 written.increment();
             } catch (RuntimeException e) {
-                log.error("event dropped, the database refuses it: {} ({})", q.item(), e.getMessage());
+                log.error("event dropped, the database refuses it: {} ({})", q.item(), rootCause(e));
                 dropped.increment();
             }
         }
@@ -231,7 +235,7 @@ public class EventWriter implements SmartLifecycle {
     private void write(List<Queued> batch) {
         List<EventRecord> plain = new ArrayList<>();
         List<EventRecord> once = new ArrayList<>();
-        List<CommandRecord> commands = new ArrayList<>();
+        Map<String, CommandRecord> commandsById = new java.util.LinkedHashMap<>();
         Map<String, Long> maxSeq = new HashMap<>();
         for (Queued q : batch) {
             if (q.item() instanceof EventRecord e) {
@@ -240,7 +244,8 @@ public class EventWriter implements SmartLifecycle {
                     maxSeq.merge(e.unitId(), e.seq(), Math::max);
                 }
             } else if (q.item() instanceof CommandRecord c) {
-                commands.add(c);
+                // one row per command id per statement: a batched upsert may not touch a row twice
+                commandsById.merge(c.commandId(), c, EventWriter::merge);
             }
         }
         if (!once.isEmpty()) {
@@ -253,6 +258,7 @@ public class EventWriter implements SmartLifecycle {
         if (!plain.isEmpty()) {
             jdbc.batchUpdate(INSERT_EVENT, plain, plain.size(), (ps, e) -> bindEvent(ps, 1, e));
         }
+        List<CommandRecord> commands = new ArrayList<>(commandsById.values());
         if (!commands.isEmpty()) {
             jdbc.batchUpdate(UPSERT_COMMAND, commands, commands.size(), EventWriter::bindCommand);
         }
@@ -263,6 +269,15 @@ public class EventWriter implements SmartLifecycle {
                 ps.setString(2, en.getKey());
             });
         }
+    }
+
+    private static CommandRecord merge(CommandRecord earlier, CommandRecord later) {
+        String status = "SENT".equals(later.status()) ? earlier.status() : later.status();
+        return new CommandRecord(later.commandId(), later.doorId(), later.action(), later.durationMs(),
+                later.issuedAt(), later.expiresAt(), Math.max(earlier.attempts(), later.attempts()), status,
+                later.origin(), later.unitId(), later.seq(), later.actor(),
+                later.ackReason() != null ? later.ackReason() : earlier.ackReason(),
+                later.ackedAt() != null ? later.ackedAt() : earlier.ackedAt());
     }
 
     private static void bindEvent(PreparedStatement ps, int i, EventRecord e) throws SQLException {
