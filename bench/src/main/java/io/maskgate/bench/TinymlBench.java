@@ -1,0 +1,67 @@
+package io.maskgate.bench;
+
+import io.maskgate.tinyml.facts.ModelFacts;
+import io.maskgate.tinyml.writer.SyntheticCnn;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * {@code ./maskgate bench tinyml [JMH args]}: runs {@link InferenceBenchmarks} single-threaded and prints the
+ * median latency of each, the MMAC rate and the int8 / TensorFlow-float ratio on the same CNN in the same run.
+ * Without arguments: 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement.
+ */
+public final class TinymlBench {
+    private TinymlBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        if (args.length == 0) {
+            options = new OptionsBuilder().include(InferenceBenchmarks.class.getName()).forks(1).threads(1)
+                    .warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                    .measurementIterations(5).measurementTime(TimeValue.seconds(2)).build();
+        } else {
+            CommandLineOptions cli = new CommandLineOptions(args);
+            options = new OptionsBuilder().parent(cli).include(InferenceBenchmarks.class.getName()).threads(1)
+                    .build();
+        }
+        Collection<RunResult> results = new Runner(options).run();
+        Map<String, Double> medianMs = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            name = name.substring(name.lastIndexOf('.') + 1);
+            double p50 = r.getPrimaryResult().getStatistics().getPercentile(50);
+            medianMs.put(name, p50 / 1000.0); // microseconds -> ms
+        }
+        long macs = ModelFacts.of(SyntheticCnn.build(42)).macs();
+        long stMacs = ModelFacts.of(BenchModels.singTown()).macs();
+        System.out.println();
+        System.out.println("== tinyml benchmark (single thread, median per inference) ==");
+        print(medianMs, "singTownInt8", "SingTown 96x96 int8 (tinyml)", stMacs);
+        print(medianMs, "cnn10MmacInt8", "32x32 CNN int8 (tinyml)", macs);
+        print(medianMs, "cnn10MmacTfFloat", "32x32 CNN float (TensorFlow Java)", macs);
+        Double i8 = medianMs.get("cnn10MmacInt8");
+        Double tf = medianMs.get("cnn10MmacTfFloat");
+        if (i8 != null && tf != null) {
+            System.out.printf("ratio TF float / tinyml int8 on the same CNN: %.2f (> 1 means tinyml is faster)%n",
+                    tf / i8);
+            System.out.printf("goal <= 2 ms per 10 MMAC: tinyml %.2f ms per 10 MMAC -> %s%n",
+                    i8 * 1e7 / macs, i8 * 1e7 / macs <= 2.0 ? "met" : "NOT met");
+        }
+    }
+
+    private static void print(Map<String, Double> m, String key, String label, long macs) {
+        Double ms = m.get(key);
+        if (ms != null) {
+            System.out.printf("%-36s %8.3f ms  (%.1f MMAC, %.2f GMAC/s)%n", label, ms, macs / 1e6,
+                    macs / (ms * 1e6));
+        }
+    }
+}
