@@ -5,6 +5,7 @@ import io.maskgate.agent.actuator.CommandHandler;
 import io.maskgate.agent.frames.FolderFrameSource;
 import io.maskgate.agent.inference.Classifier;
 import io.maskgate.agent.inference.FolderLabelClassifier;
+import io.maskgate.agent.inference.ModelLocator;
 import io.maskgate.agent.inference.TinymlClassifier;
 import io.maskgate.agent.mqtt.BrokerSettings;
 import io.maskgate.agent.mqtt.MqttLink;
@@ -31,7 +32,8 @@ public final class AgentMain {
     static final String USAGE = """
             Usage: ./maskgate agent --unit ID --door ID --broker URL --frames DIR [options]
               Unit key (first found): --key-file FILE | env MASKGATE_UNIT_KEY | --key BASE64URL
-              --model FILE          int8 .tflite model run by tinyml (default: $MASKGATE_HOME/models/maskgate-int8.tflite if present)
+              --model FILE          int8 .tflite model run by tinyml (default: models/maskgate-tiny-v1/model.tflite,
+                                    else ../shared/models/external/singtown-mask/trained.tflite)
               --mask-index I        output index of the mask class for multi-output models (default 1)
               --model-version V     version label sent with decisions (default: model file name)
               --simulate-scores     no model: score = folder label (mask/no_mask); load tests and demos only
@@ -162,19 +164,18 @@ public final class AgentMain {
             System.err.println("agent: WARNING --simulate-scores: scores come from the image folder labels, not from a model");
             return new FolderLabelClassifier();
         }
-        Path model = args.get("model") != null ? Path.of(args.get("model")) : defaultModel();
-        if (model == null || !Files.isRegularFile(model)) {
-            throw new IllegalArgumentException("no model: pass --model FILE (an int8 .tflite) or --simulate-scores"
-                    + (model == null ? "" : " (not found: " + model + ")"));
+        if (args.get("model") != null) {
+            Path model = Path.of(args.get("model"));
+            if (!Files.isRegularFile(model)) {
+                throw new IllegalArgumentException("model file not found: " + model);
+            }
+            return new TinymlClassifier(model, args.intValue("mask-index", 1), args.get("model-version", stem(model)));
         }
-        String version = args.get("model-version", stem(model));
-        return new TinymlClassifier(model, args.intValue("mask-index", 1), version);
-    }
-
-    private static Path defaultModel() {
-        String home = System.getenv("MASKGATE_HOME");
-        Path p = Path.of(home == null ? "." : home, "models", "maskgate-int8.tflite");
-        return Files.isRegularFile(p) ? p : null;
+        ModelLocator.Located found = ModelLocator.find(ModelLocator.home(), ModelLocator.data())
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "no model: pass --model FILE (an int8 .tflite) or --simulate-scores"));
+        return new TinymlClassifier(found.file(), args.intValue("mask-index", found.maskIndex()),
+                args.get("model-version", found.version()));
     }
 
     private static String stem(Path model) {

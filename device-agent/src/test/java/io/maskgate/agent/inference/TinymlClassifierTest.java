@@ -14,14 +14,29 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs a real int8 model through tinyml on real dataset images: the external SingTown OpenMV mask model
- * (labels face, mask -> mask index 1) from ../shared/models, when present. Mask images must score higher on
- * average than no-mask images.
+ * Runs real int8 models through tinyml on real dataset images: the project's shipped model (single sigmoid output)
+ * and the external SingTown OpenMV mask model (labels face, mask -> mask index 1), each when present. Mask images
+ * must score clearly higher on average than no-mask images.
  */
 class TinymlClassifierTest {
 
     @Test
-    void realModelScoresMaskedFacesHigherThanUnmaskedOnes() throws IOException {
+    void shippedModelScoresMaskedFacesHigherThanUnmaskedOnes() throws IOException {
+        Path model = Path.of(System.getProperty("maskgate.agent.dir", ".")).toAbsolutePath()
+                .resolve("../models/maskgate-tiny-v1/model.tflite").normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(model), "shipped model not present: " + model);
+        Path test = dataDir().resolve("facemask-12k/test");
+        Assumptions.assumeTrue(Files.isDirectory(test), "dataset not present: " + test);
+        TinymlClassifier classifier = new TinymlClassifier(model, 1, "maskgate-tiny-v1");
+        double mask = meanScore(classifier, test.resolve("mask"));
+        double noMask = meanScore(classifier, test.resolve("no_mask"));
+        System.out.printf("maskgate-tiny-v1 via tinyml on 30+30 facemask-12k test images: mean mask score %.0f, "
+                + "no-mask %.0f%n", mask, noMask);
+        assertTrue(mask > noMask + 100, "mask " + mask + " vs no-mask " + noMask);
+    }
+
+    @Test
+    void externalModelScoresMaskedFacesHigherThanUnmaskedOnes() throws IOException {
         Path data = dataDir();
         Path model = data.resolveSibling("models").resolve("external/singtown-mask/trained.tflite");
         Assumptions.assumeTrue(Files.isRegularFile(model), "external model not present: " + model);
