@@ -21,6 +21,11 @@ final class Conv2DKernel implements Kernel {
     private final ChannelMultipliers q;
     private final int[] acc;
     private final int[] patch;
+    /** Two output channels per long: w[2c] + w[2c+1] * 2^32, so one 64-bit multiply-add does two MACs. */
+    private final long[] packedWeights;
+    private final long[] pairAcc;
+    private final int pairs;
+    private final boolean packed;
 
     private Conv2DKernel(OperatorSpec op, KernelContext ctx) throws ModelFormatException {
         TensorSpec input = ctx.input(op, 0);
@@ -63,6 +68,18 @@ final class Conv2DKernel implements Kernel {
         q = ChannelMultipliers.of(op, ctx, input, filter, bias, output, outC, 0, false);
         weights = ctx.constantInt8(op, filter);
         patch = new int[kH * kW * inC];
+        pairs = (outC + 1) / 2;
+        long k = (long) kH * kW * inC;
+        packed = k * 128 * 256 < Integer.MAX_VALUE;
+        packedWeights = new long[(int) k * pairs];
+        for (int t = 0; t < k; t++) {
+            for (int c2 = 0; c2 < pairs; c2++) {
+                long lo = weights[(2 * c2) * (int) k + t];
+                long hi = 2 * c2 + 1 < outC ? weights[(2 * c2 + 1) * (int) k + t] : 0;
+                packedWeights[t * pairs + c2] = lo + (hi << 32);
+            }
+        }
+        pairAcc = new long[pairs];
         in = ctx.array(op.inputs()[0]);
         inBase = ctx.base(op.inputs()[0]);
         out = ctx.array(op.outputs()[0]);
@@ -81,6 +98,73 @@ final class Conv2DKernel implements Kernel {
      */
     @Override
     public void invoke() {
+        if (packed) {
+            invokePacked();
+        } else {
+            invokeDotProducts();
+        }
+    }
+
+    /**
+     * Channel pairs packed in longs: acc = sum x * (w0 + w1 * 2^32) = S0 + S1 * 2^32 exactly (|S| < 2^31 is
+     * checked at prepare), so S0 is the low int and S1 = (acc - S0) >> 32. Same integers as TFLM, fewer
+     * multiplies.
+     */
+    private void invokePacked() {
+        final long[] acc = pairAcc;
+        final long[] w = packedWeights;
+        final int np = pairs;
+        final int oc = outC;
+        for (int b = 0; b < batches; b++) {
+            for (int oy = 0; oy < outH; oy++) {
+                int iy0 = oy * strideH - padH;
+                for (int ox = 0; ox < outW; ox++) {
+                    int ix0 = ox * strideW - padW;
+                    java.util.Arrays.fill(acc, 0L);
+                    for (int ky = 0; ky < kH; ky++) {
+                        int iy = iy0 + ky * dilH;
+                        if (iy < 0 || iy >= inH) {
+                            continue;
+                        }
+                        for (int kx = 0; kx < kW; kx++) {
+                            int ix = ix0 + kx * dilW;
+                            if (ix < 0 || ix >= inW) {
+                                continue;
+                            }
+                            int inPos = inBase + ((b * inH + iy) * inW + ix) * inC;
+                            int wPos = (ky * kW + kx) * inC * np;
+                            for (int ic = 0; ic < inC; ic++, wPos += np) {
+                                long xv = in[inPos + ic] + inputOffset;
+                                if (xv == 0) {
+                                    continue;
+                                }
+                                for (int c = 0; c < np; c++) {
+                                    acc[c] += w[wPos + c] * xv;
+                                }
+                            }
+                        }
+                    }
+                    int outPos = outBase + ((b * outH + oy) * outW + ox) * oc;
+                    for (int c2 = 0; c2 < np; c2++) {
+                        long t = acc[c2];
+                        int s0 = (int) t;
+                        int c = 2 * c2;
+                        int v = QuantMath.multiplyByQuantizedMultiplier(s0 + q.bias[c], q.multiplier[c], q.shift[c])
+                                + outputOffset;
+                        out[outPos + c] = (byte) Math.min(Math.max(v, actMin), actMax);
+                        if (c + 1 < oc) {
+                            int s1 = (int) ((t - s0) >> 32);
+                            v = QuantMath.multiplyByQuantizedMultiplier(s1 + q.bias[c + 1], q.multiplier[c + 1],
+                                    q.shift[c + 1]) + outputOffset;
+                            out[outPos + c + 1] = (byte) Math.min(Math.max(v, actMin), actMax);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void invokeDotProducts() {
         final int[] p = patch;
         final int[] w = weights;
         final int k = p.length;
