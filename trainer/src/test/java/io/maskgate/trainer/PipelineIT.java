@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A short end-to-end run on real data (150 images per class, 2 epochs): train, float export, SavedModel in a
+ * A short end-to-end run on real data (400 images per class, 2 epochs): train, float export, SavedModel in a
  * fresh JVM against the training graph, int8 quantisation with tinyml's writer, tinyml and TensorFlow Lite
  * agreement, and report generation. Proves the pipeline without a full training run.
  */
@@ -50,7 +50,7 @@ class PipelineIT {
         Network net = Architectures.tiny();
         TrainConfig d = TrainConfig.defaults("tiny", 2, 5);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        var rec = TrainCommand.train(net, d, data, 150, out, quiet);
+        var rec = TrainCommand.train(net, d, data, 400, out, quiet);
         assertEquals(2, rec.history().size());
         assertTrue(Files.isRegularFile(out.resolve("saved_model/saved_model.pb")));
 

@@ -50,6 +50,11 @@ final class Commands {
         try (FloatModel m = FloatModel.load(model)) {
             ImageSet train = ImageSet.load(data.resolve("train"));
             PostTrainingQuantization.Result r = PostTrainingQuantization.run(m, train, calibration, seed, file);
+            Path parent = file.toAbsolutePath().getParent();
+            TrainCommand.json().writeValue(parent.resolve("quantization.json").toFile(), java.util.Map.of(
+                    "model", file.getFileName().toString(), "calibrationImages", r.calibrationImages(),
+                    "calibrationSeed", seed, "calibrationSource", data.resolve("train").getFileName().toString(),
+                    "bytes", r.bytes()));
             Int8Model q = new Int8Model(r.model());
             ImageSet val = ImageSet.load(data.resolve("val"));
             Agreement ag = Agreement.measure(m, q, val);

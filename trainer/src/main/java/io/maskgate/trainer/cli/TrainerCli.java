@@ -12,8 +12,8 @@ public final class TrainerCli {
             Usage:
               maskgate model train    --arch tiny|squeezenet|squeezenet-mod --epochs N --seed S --out DIR
                                       [--data DIR (facemask-12k root)] [--limit N per class] [--threads T]
-              maskgate model quantize --saved-model DIR --out FILE [--data DIR] [--calibration N]
-              maskgate model report   [--models DIR] [--out FILE]
+              maskgate model quantize --saved-model DIR --out FILE [--data DIR] [--calibration N] [--seed S]
+              maskgate model report   [--models DIR] [--out FILE] [--data DIR (datasets root)]
               maskgate model evaluate-float --saved-model DIR --data DIR [--json]
             """;
 
@@ -26,6 +26,10 @@ public final class TrainerCli {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         String sub = args.length == 0 ? "" : args[0];
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            out.print(USAGE);
+            return 0;
+        }
         try {
             switch (sub) {
                 case "train" -> TrainCommand.run(args, out);

@@ -74,9 +74,15 @@ public final class ModelCard {
             card.put("trainSeconds", rec.trainSeconds());
             card.put("secondsPerEpoch", rec.secondsPerEpoch());
         }
+        String calibration = "a seeded sample of training images";
+        if (Files.isRegularFile(dir.resolve("quantization.json"))) {
+            var q = json.readTree(dir.resolve("quantization.json").toFile());
+            calibration = q.get("calibrationImages").asInt() + " training images (seed "
+                    + q.get("calibrationSeed").asLong() + ")";
+        }
         card.put("quantisation", "full-integer PTQ: symmetric per-channel int8 conv/depthwise weights, per-tensor "
                 + "int8 FC weights, int32 biases (scale = input scale x weight scale), asymmetric int8 activations "
-                + "from min/max over 500 seeded training images");
+                + "from min/max over " + calibration + "; int8 input and output");
         ObjectNode m = card.putObject("metrics");
         m.set("int8Test", json.valueToTree(r.int8Test()));
         m.set("floatTest", json.valueToTree(r.floatTest()));
