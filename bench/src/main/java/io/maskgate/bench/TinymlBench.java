@@ -15,13 +15,18 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * {@code ./maskgate bench tinyml [JMH args]}: runs {@link InferenceBenchmarks} single-threaded and prints the
  * median latency of each, the MMAC rate and the int8 / TensorFlow-float ratio on the same CNN in the same run.
- * Without arguments: 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement.
+ * Without arguments: 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement; {@code --cpu} measures process CPU time
+ * per inference instead (robust to other load on a shared machine).
  */
 public final class TinymlBench {
     private TinymlBench() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--cpu")) {
+            cpuTime();
+            return;
+        }
         Options options;
         if (args.length == 0) {
             options = new OptionsBuilder().include(InferenceBenchmarks.class.getName()).forks(1).threads(1)
@@ -55,6 +60,37 @@ public final class TinymlBench {
             System.out.printf("goal <= 2 ms per 10 MMAC: tinyml %.2f ms per 10 MMAC -> %s%n",
                     i8 * 1e7 / macs, i8 * 1e7 / macs <= 2.0 ? "met" : "NOT met");
         }
+        System.out.println("(wall-clock medians; `./maskgate bench tinyml --cpu` prints CPU time per inference)");
+    }
+
+    /**
+     * Process CPU time per inference (after warm-up), which the other engineers' load on this shared machine does
+     * not inflate the way wall-clock medians are inflated.
+     */
+    static void cpuTime() throws Exception {
+        InferenceBenchmarks.Models m = new InferenceBenchmarks.Models();
+        m.setUp();
+        InferenceBenchmarks b = new InferenceBenchmarks();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        String[] names = {"singTownInt8", "cnn10MmacInt8", "cnn10MmacTfFloat"};
+        System.out.println("process CPU time per inference (200 runs after 200 warm-up, this JVM):");
+        for (String n : names) {
+            Runnable r = switch (n) {
+                case "singTownInt8" -> () -> b.singTownInt8(m);
+                case "cnn10MmacInt8" -> () -> b.cnn10MmacInt8(m);
+                default -> () -> b.cnn10MmacTfFloat(m);
+            };
+            for (int i = 0; i < 200; i++) {
+                r.run();
+            }
+            long t0 = os.getProcessCpuTime();
+            for (int i = 0; i < 200; i++) {
+                r.run();
+            }
+            System.out.printf("  %-18s %8.3f ms CPU%n", n, (os.getProcessCpuTime() - t0) / 200e6);
+        }
+        m.tearDown();
     }
 
     private static void print(Map<String, Double> m, String key, String label, long macs) {
