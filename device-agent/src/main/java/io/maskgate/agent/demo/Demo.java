@@ -1,0 +1,314 @@
+package io.maskgate.agent.demo;
+
+import io.maskgate.agent.Args;
+import io.maskgate.agent.DoorUnit;
+import io.maskgate.agent.UnitSettings;
+import io.maskgate.agent.actuator.ActuatorSimulator;
+import io.maskgate.agent.actuator.CommandHandler;
+import io.maskgate.agent.frames.FolderFrameSource;
+import io.maskgate.agent.inference.Classifier;
+import io.maskgate.agent.inference.FolderLabelClassifier;
+import io.maskgate.agent.inference.ModelLocator;
+import io.maskgate.agent.inference.TinymlClassifier;
+import io.maskgate.agent.mqtt.BrokerSettings;
+import io.maskgate.agent.mqtt.MqttLink;
+import io.maskgate.agent.mqtt.OfflineBuffer;
+import io.maskgate.agent.service.ServiceClient;
+import io.maskgate.protocol.Freshness;
+import io.maskgate.protocol.HmacKey;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./maskgate demo}: the whole system on one machine with nothing installed but a JDK. Starts the service on
+ * its zero-setup default (embedded PostgreSQL and MQTT broker, demo profile with generated credentials) as a child
+ * process, registers two doors and two units through the REST API, runs both units on face images (the datasets,
+ * or drawn placeholder faces) with their door actuators in this process, and prints where to watch. Ctrl-C stops
+ * everything. Demo state lives in var/demo and is recreated on each start.
+ */
+public final class Demo {
+
+    static final String USAGE = """
+            Usage: ./maskgate demo [--http-port P] [--fps F] [--duration-s S]
+              --http-port P   service HTTP port (default 8080; a free port if 8080 is taken)
+              --fps F         frames per second per unit (default 5)
+              --duration-s S  stop after S seconds (default: until Ctrl-C)
+            """;
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private final List<ScheduledExecutorService> loops = new ArrayList<>();
+    private Process service;
+
+    public static void main(String[] argv) throws Exception {
+        Args args;
+        try {
+            args = Args.parse(argv, Set.of("http-port", "fps", "duration-s"), Set.of("help"));
+        } catch (IllegalArgumentException e) {
+            System.err.println("maskgate demo: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (args.flag("help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        Demo demo = new Demo();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            demo.stop();
+            stopped.countDown();
+        }, "demo-shutdown"));
+        try {
+            demo.start(args);
+        } catch (Exception e) {
+            System.err.println("maskgate demo: " + e.getMessage());
+            System.exit(1);
+        }
+        int duration = args.intValue("duration-s", 0);
+        if (duration > 0) {
+            stopped.await(duration, TimeUnit.SECONDS);
+            System.exit(0);
+        }
+        stopped.await();
+    }
+
+    void start(Args args) throws Exception {
+        Path home = ModelLocator.home();
+        Path data = ModelLocator.data();
+        Path var = home.resolve("var/demo");
+        deleteRecursively(var);
+        Files.createDirectories(var);
+        int httpPort = args.intValue("http-port", 8080);
+        if (!portFree(httpPort)) {
+            int fallback = freePort();
+            System.out.printf("demo: port %d is taken, the service uses %d%n", httpPort, fallback);
+            httpPort = fallback;
+        }
+        int mqttPort = freePort();
+        String base = "http://127.0.0.1:" + httpPort;
+
+        System.out.println("demo: starting the service (embedded PostgreSQL + MQTT broker; first run builds it)...");
+        System.out.println("demo: service log: " + var.resolve("service.log"));
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("maskgate").toString(), "service",
+                "--spring.profiles.active=demo", "--server.port=" + httpPort,
+                "--maskgate.embedded.mqtt-port=" + mqttPort, "--maskgate.data-dir=" + var)
+                .redirectErrorStream(true).redirectOutput(var.resolve("service.log").toFile());
+        for (String key : List.of("MASKGATE_MQTT_URL", "SPRING_DATASOURCE_URL", "MASKGATE_HTTP_PORT",
+                "MASKGATE_DATA_DIR")) {
+            pb.environment().remove(key); // the demo always runs on the zero-setup default
+        }
+        service = pb.start();
+        waitForHealth(base, var.resolve("service.log"));
+        Path credentials = var.resolve("demo-credentials.txt");
+        Map<String, String> accounts = readCredentials(credentials);
+        ServiceClient api = new ServiceClient(base, "demo-admin", accounts.get("demo-admin").toCharArray());
+
+        Map<String, Object> strict = new LinkedHashMap<>();
+        strict.put("mode", "ENFORCE");
+        strict.put("minScore", 800);
+        strict.put("requiredFrames", 2);
+        strict.put("windowFrames", 3);
+        strict.put("windowMs", 5000);
+        strict.put("unlockMs", 3000);
+        HmacKey frontKey = api.createDoor("front-door", "Front door (score >= 700)", null);
+        HmacKey labKey = api.createDoor("lab-door", "Lab door (score >= 800, 2 of 3)", strict);
+        HmacKey frontCam = api.registerUnit("front-cam", "Front door camera", "front-door");
+        HmacKey labCam = api.registerUnit("lab-cam", "Lab door camera", "lab-door");
+
+        BrokerSettings broker = BrokerSettings.anonymous("tcp://127.0.0.1:" + mqttPort);
+        Clock clock = Clock.systemUTC();
+        for (Map.Entry<String, HmacKey> door : Map.of("front-door", frontKey, "lab-door", labKey).entrySet()) {
+            running.add(new ActuatorSimulator(broker, CommandHandler.standard(door.getKey(), door.getValue(), clock,
+                    Freshness.symmetric(Duration.ofSeconds(5))), null).start());
+        }
+
+        Path test = data.resolve("facemask-12k/test");
+        Optional<ModelLocator.Located> model = ModelLocator.find(home, data);
+        Path frames;
+        boolean simulated;
+        if (Files.isDirectory(test)) {
+            frames = test;
+            simulated = model.isEmpty();
+        } else {
+            frames = PlaceholderFaces.write(var.resolve("frames"), 4, 1);
+            simulated = true;
+            System.out.println("demo: datasets not found at " + data + "; using drawn placeholder faces");
+        }
+        if (simulated) {
+            System.out.println("demo: scores are SIMULATED from the image folder (mask/no_mask), not from a model");
+        } else {
+            System.out.println("demo: model " + model.get().version() + " (" + model.get().file() + ") via tinyml");
+        }
+        double fps = args.doubleValue("fps", 5);
+        startUnit("front-cam", "front-door", frontCam, frames, 11, fps, simulated, model, broker, clock);
+        startUnit("lab-cam", "lab-door", labCam, frames, 23, fps, simulated, model, broker, clock);
+
+        String op = "demo-operator:" + accounts.get("demo-operator");
+        System.out.printf("""
+
+                ==================================================================================
+                 MaskGate demo is running. Two doors, each with a camera unit and an actuator.
+                   API docs (Swagger UI):  %1$s/swagger-ui.html   (log in as demo-operator / demo-admin)
+                   credentials:            %2$s
+                   latest events:          curl -u '%3$s' '%1$s/api/events?limit=10'
+                   one door's unlocks:     curl -u '%3$s' '%1$s/api/events?door=front-door&kind=COMMAND&limit=5'
+                   events as CSV:          curl -u '%3$s' '%1$s/api/events/export?door=lab-door'
+                   doors and policies:     curl -u '%3$s' '%1$s/api/doors'
+                   metrics:                %1$s/actuator/prometheus
+                   MQTT broker:            %4$s   (mosquitto_sub -h 127.0.0.1 -p %5$d -t 'maskgate/v1/#' -v)
+                 Below: decisions of the units and what the actuators do. Ctrl-C stops everything.
+                ==================================================================================
+
+                """, base, credentials, op, broker.url(), mqttPort);
+    }
+
+    private void startUnit(String unit, String door, HmacKey key, Path frames, long seed, double fps, boolean simulated,
+                           Optional<ModelLocator.Located> model, BrokerSettings broker, Clock clock) throws IOException {
+        int stand = (int) Math.max(3, Math.round(1.5 * fps));
+        FolderFrameSource source = new FolderFrameSource(frames, stand, (int) Math.round(fps), seed, true);
+        Classifier classifier = simulated ? new FolderLabelClassifier()
+                : new TinymlClassifier(model.get().file(), model.get().maskIndex(), model.get().version());
+        AtomicReference<DoorUnit> ref = new AtomicReference<>();
+        MqttLink link = new MqttLink(broker, unit, () -> ref.get().statusPayload(false), new OfflineBuffer(10_000));
+        DoorUnit doorUnit = new DoorUnit(UnitSettings.defaults(unit, door), source, classifier, link, key, clock,
+                DoorUnit.firstSeqFor(clock));
+        ref.set(doorUnit);
+        link.start();
+        running.add(link);
+        ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+        loops.add(loop);
+        loop.scheduleAtFixedRate(() -> {
+            try {
+                doorUnit.step().ifPresent(d -> System.out.printf("unit %-9s -> %-10s %-7s score %4d seq %d%n", unit,
+                        door, d.label(), d.score(), d.seq()));
+            } catch (Exception e) {
+                System.err.println("unit " + unit + ": " + e.getMessage());
+            }
+        }, 0, Math.round(1_000_000 / fps), TimeUnit.MICROSECONDS);
+    }
+
+    void stop() {
+        loops.forEach(ScheduledExecutorService::shutdownNow);
+        for (AutoCloseable c : running) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // shutting down
+            }
+        }
+        if (service != null && service.isAlive()) {
+            System.out.println("demo: stopping the service...");
+            service.descendants().forEach(ProcessHandle::destroy);
+            service.destroy();
+            try {
+                if (!service.waitFor(30, TimeUnit.SECONDS)) {
+                    service.descendants().forEach(ProcessHandle::destroyForcibly);
+                    service.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.out.println("demo: stopped");
+        }
+    }
+
+    private void waitForHealth(String base, Path log) throws Exception {
+        long deadline = System.currentTimeMillis() + 15 * 60_000L;
+        long nextNote = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (!service.isAlive()) {
+                throw new IOException("the service exited (code " + service.exitValue() + "); see " + log + ":\n"
+                        + tail(log, 25));
+            }
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create(base + "/actuator/health").toURL().openConnection();
+                c.setConnectTimeout(1000);
+                c.setReadTimeout(2000);
+                if (c.getResponseCode() == 200) {
+                    System.out.println("demo: service is UP at " + base);
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            if (System.currentTimeMillis() > nextNote) {
+                System.out.println("demo: still waiting for the service (building or starting)...");
+                nextNote += 30_000;
+            }
+            Thread.sleep(500);
+        }
+        throw new IOException("the service did not become healthy; see " + log);
+    }
+
+    private static Map<String, String> readCredentials(Path file) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!Files.isRegularFile(file) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        Map<String, String> accounts = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length == 2) {
+                accounts.put(parts[0], parts[1]);
+            }
+        }
+        if (!accounts.containsKey("demo-admin") || !accounts.containsKey("demo-operator")) {
+            throw new IOException("demo credentials missing in " + file);
+        }
+        return accounts;
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static boolean portFree(int port) {
+        try (ServerSocket s = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
