@@ -196,29 +196,23 @@ public class CommandDispatcher {
     private boolean send(DoorCommand command) {
         byte[] payload = codec.encode(command);
         String topic = Topics.command(command.doorId());
-        for (int attempt = 0; attempt < 50; attempt++) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (true) {
             try {
                 publisher.publish(topic, payload);
                 metrics.command("sent");
                 return true;
             } catch (Exception e) {
-                if (!isTransientBusy(e)) {
+                if (!isTransientBusy(e) || System.nanoTime() > deadline) {
                     metrics.command("publish_failed");
                     log.warn("command {} to door {} not published: {}", command.commandId(), command.doorId(),
                             e.toString());
                     return false;
                 }
-                Thread.onSpinWait();
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+                // the client's in-flight window is full: wait for PUBACKs (this also slows ingest: backpressure)
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
             }
         }
-        metrics.command("publish_failed");
-        return false;
     }
 
     /** Paho's "too many publishes in progress": wait a moment instead of failing the command. */

@@ -30,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @AutoConfigureObservability
 public abstract class AbstractServiceIT {
 
-    protected static final String ADMIN = "it-admin";
+    protected static final String ADMIN = "it-admin-" + ItInfrastructure.RUN;
     protected static final String ADMIN_PASSWORD = "it-admin-password-" + ItInfrastructure.RUN;
 
     @DynamicPropertySource

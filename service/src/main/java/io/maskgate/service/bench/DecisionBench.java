@@ -1,0 +1,299 @@
+package io.maskgate.service.bench;
+
+import io.maskgate.protocol.AckStatus;
+import io.maskgate.protocol.CommandAck;
+import io.maskgate.protocol.Decision;
+import io.maskgate.protocol.DoorCommand;
+import io.maskgate.protocol.HmacKey;
+import io.maskgate.protocol.Label;
+import io.maskgate.protocol.MessageCodec;
+import io.maskgate.protocol.Signer;
+import io.maskgate.protocol.Topics;
+import io.maskgate.service.MaskGateApplication;
+import io.maskgate.service.door.DoorService;
+import io.maskgate.service.event.EventWriter;
+import io.maskgate.service.metrics.MaskGateMetrics;
+import io.maskgate.service.mqtt.MqttGateway;
+import io.maskgate.service.unit.UnitService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code ./maskgate bench decisions}: starts the service in-process (embedded PostgreSQL unless --db-url) against a
+ * real broker (--mqtt URL, default: the in-process one), registers doors and units, then drives signed MASK
+ * decisions from separate MQTT clients while simulated actuators receive the UNLOCK commands and ack them.
+ * Latency is end to end: decision publish -> signed command arrival at the actuator, over the broker twice.
+ * Phase 1: a fixed offered rate (default 1,000/s). Phase 2: as fast as possible (sustained throughput).
+ */
+public final class DecisionBench {
+
+    private static final MessageCodec CODEC = new MessageCodec();
+
+    private final int doors;
+    private final Map<String, ConcurrentLinkedQueue<Long>> sentByDoor = new ConcurrentHashMap<>();
+    private final Map<String, HmacKey> doorKeys = new ConcurrentHashMap<>();
+    private volatile long[] latencies = new long[0];
+    private final AtomicInteger received = new AtomicInteger();
+    private volatile long lastArrival;
+
+    private DecisionBench(int doors) {
+        this.doors = doors;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (has(args, "--help")) {
+            System.out.println("""
+                    Usage: ./maskgate bench decisions [--mqtt URL] [--db-url JDBC --db-user U --db-password P]
+                                                      [--rate 1000] [--seconds 10] [--max-count 50000] [--doors 20]
+                      --mqtt       broker to drive (e.g. tcp://127.0.0.1:1883); default: the in-process broker
+                      --db-url     PostgreSQL for the service's event log; default: embedded PostgreSQL (temp dir)
+                      --rate       offered decisions/s in the fixed-rate phase; --seconds its length
+                      --max-count  decisions in the max-rate phase (published as fast as the client can)""");
+            return;
+        }
+        int rate = Integer.parseInt(value(args, "--rate", "1000"));
+        int seconds = Integer.parseInt(value(args, "--seconds", "10"));
+        int maxCount = Integer.parseInt(value(args, "--max-count", "50000"));
+        int doorCount = Integer.parseInt(value(args, "--doors", "20"));
+        String run = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+        Path dataDir = Files.createTempDirectory("maskgate-bench-");
+        List<String> props = new ArrayList<>(List.of(
+                "--maskgate.data-dir=" + dataDir,
+                "--maskgate.mqtt.client-id=maskgate-bench-" + run,
+                "--maskgate.mqtt.share-group=bench" + run,
+                "--maskgate.mqtt.session-expiry=60s",
+                "--maskgate.decisions.max-age=10m",
+                "--maskgate.security.master-key=" + Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32)),
+                "--maskgate.embedded.mqtt-persistence=in-memory",
+                "--logging.level.root=WARN"));
+        String mqtt = value(args, "--mqtt", null);
+        if (mqtt != null) {
+            props.add("--maskgate.mqtt.url=" + mqtt);
+        }
+        String dbUrl = value(args, "--db-url", null);
+        if (dbUrl != null) {
+            props.add("--spring.datasource.url=" + dbUrl);
+            props.add("--spring.datasource.username=" + value(args, "--db-user", "postgres"));
+            props.add("--spring.datasource.password=" + value(args, "--db-password", ""));
+        }
+        System.out.println("starting the service (" + (mqtt == null ? "in-process broker" : mqtt) + ", "
+                + (dbUrl == null ? "embedded PostgreSQL" : dbUrl) + ") ...");
+        ConfigurableApplicationContext service = new SpringApplicationBuilder(MaskGateApplication.class)
+                .web(WebApplicationType.NONE).run(props.toArray(String[]::new));
+        int status = 0;
+        try {
+            status = new DecisionBench(doorCount).run(service, run, rate, seconds, maxCount);
+        } finally {
+            service.close();
+        }
+        System.exit(status);
+    }
+
+    private int run(ConfigurableApplicationContext service, String run, int rate, int seconds, int maxCount)
+            throws Exception {
+        MqttGateway gateway = service.getBean(MqttGateway.class);
+        if (!gateway.awaitSubscribed(60_000)) {
+            System.err.println("the service did not connect to the broker");
+            return 1;
+        }
+        String brokerUrl = service.getBean(io.maskgate.service.mqtt.MqttClientHolder.class).endpoint().url();
+        DoorService doorService = service.getBean(DoorService.class);
+        UnitService unitService = service.getBean(UnitService.class);
+        String[] unitIds = new String[doors];
+        String[] doorIds = new String[doors];
+        HmacKey[] unitKeys = new HmacKey[doors];
+        for (int i = 0; i < doors; i++) {
+            doorIds[i] = "bdoor-" + run + "-" + i;
+            unitIds[i] = "bunit-" + run + "-" + i;
+            doorKeys.put(doorIds[i], HmacKey.parse(doorService.create("bench", doorIds[i], null, null).actuatorKey()));
+            unitKeys[i] = HmacKey.parse(unitService.register("bench", unitIds[i], null, doorIds[i], true).secret());
+            sentByDoor.put(doorIds[i], new ConcurrentLinkedQueue<>());
+        }
+        MqttAsyncClient actuators = client(brokerUrl, "bench-actuators-" + run);
+        MqttAsyncClient units = client(brokerUrl, "bench-units-" + run);
+        actuators.setCallback(new Callback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) throws Exception {
+                long now = System.nanoTime();
+                DoorCommand c = CODEC.decodeCommand(message.getPayload());
+                if (c.attempt() == 1) {
+                    Long sent = sentByDoor.get(c.doorId()).poll();
+                    int n = received.getAndIncrement();
+                    long[] l = latencies;
+                    if (sent != null && n < l.length) {
+                        l[n] = now - sent;
+                    }
+                    lastArrival = now;
+                }
+                CommandAck ack = Signer.sign(CommandAck.unsigned(c.commandId(), c.doorId(), AckStatus.DONE, null,
+                        System.currentTimeMillis()), doorKeys.get(c.doorId()));
+                publish(actuators, Topics.ack(c.doorId()), CODEC.encode(ack));
+            }
+        });
+        actuators.subscribe(Topics.ALL_COMMANDS, 1).waitForCompletion(10_000);
+        long[] seqs = new long[doors];
+
+        // warm-up
+        drive(units, unitIds, doorIds, unitKeys, seqs, 2_000, 2_000);
+        System.out.printf("%nphase 1: fixed offered rate %d decisions/s for %d s%n", rate, seconds);
+        Result fixed = drive(units, unitIds, doorIds, unitKeys, seqs, rate * seconds, rate);
+        fixed.print();
+        System.out.printf("%nphase 2: max rate, %d decisions published as fast as the client can%n", maxCount);
+        Result max = drive(units, unitIds, doorIds, unitKeys, seqs, maxCount, 0);
+        max.print();
+
+        EventWriter writer = service.getBean(EventWriter.class);
+        long drainStart = System.nanoTime();
+        while (writer.depth() > 0 && System.nanoTime() - drainStart < 120_000_000_000L) {
+            Thread.sleep(50);
+        }
+        MaskGateMetrics metrics = service.getBean(MaskGateMetrics.class);
+        System.out.printf("%nservice: %.0f decisions accepted; event queue drained %.1f s after the last command; "
+                        + "service-side decision->command p50/p99 (from its histogram): %s%n",
+                metrics.acceptedCount(), (System.nanoTime() - lastArrival) / 1e9, serviceSide(metrics));
+        System.out.printf("%nSUMMARY fixed %d/s: throughput %.0f decisions/s, latency p50 %.2f ms, p99 %.2f ms | "
+                        + "max rate: sustained %.0f decisions/s, latency p50 %.2f ms, p99 %.2f ms%n",
+                rate, fixed.throughput, fixed.p50, fixed.p99, max.throughput, max.p50, max.p99);
+        units.disconnect().waitForCompletion(5_000);
+        actuators.disconnect().waitForCompletion(5_000);
+        units.close(true);
+        actuators.close(true);
+        return fixed.complete && max.complete ? 0 : 1;
+    }
+
+    private record Result(int count, int got, double seconds, double throughput, double p50, double p99,
+                          boolean complete) {
+        void print() {
+            System.out.printf("  %d decisions -> %d UNLOCK commands received in %.2f s = %.0f decisions/s; "
+                    + "decision->command latency p50 %.2f ms, p99 %.2f ms%s%n", count, got, seconds, throughput, p50,
+                    p99, complete ? "" : "  (INCOMPLETE: commands missing)");
+        }
+    }
+
+    /** Publishes {@code count} decisions at {@code rate}/s (0 = unpaced) and waits for their commands. */
+    private Result drive(MqttAsyncClient units, String[] unitIds, String[] doorIds, HmacKey[] keys, long[] seqs,
+                         int count, int rate) throws Exception {
+        latencies = new long[count];
+        received.set(0);
+        long start = System.nanoTime();
+        long interval = rate > 0 ? 1_000_000_000L / rate : 0;
+        for (int i = 0; i < count; i++) {
+            if (interval > 0) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            int u = i % unitIds.length;
+            Decision d = Signer.sign(Decision.unsigned(unitIds[u], doorIds[u], ++seqs[u], System.currentTimeMillis(),
+                    Label.MASK, 930, "bench"), keys[u]);
+            byte[] payload = CODEC.encode(d);
+            sentByDoor.get(doorIds[u]).add(System.nanoTime());
+            publish(units, Topics.decision(unitIds[u]), payload);
+        }
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (received.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        int got = Math.min(received.get(), count);
+        double seconds = (lastArrival - start) / 1e9;
+        long[] l = Arrays.copyOf(latencies, got);
+        Arrays.sort(l);
+        double p50 = got == 0 ? Double.NaN : l[(int) (got * 0.50)] / 1e6;
+        double p99 = got == 0 ? Double.NaN : l[Math.min(got - 1, (int) (got * 0.99))] / 1e6;
+        for (var q : sentByDoor.values()) {
+            q.clear();
+        }
+        return new Result(count, got, seconds, got / seconds, p50, p99, got == count);
+    }
+
+    private static String serviceSide(MaskGateMetrics metrics) {
+        var snapshot = metrics.decisionToCommandTimer().takeSnapshot();
+        return String.format("mean %.3f ms, max %.3f ms over %d", snapshot.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+                snapshot.max(java.util.concurrent.TimeUnit.MILLISECONDS), snapshot.count());
+    }
+
+    private static void publish(MqttAsyncClient client, String topic, byte[] payload) throws MqttException {
+        while (true) {
+            try {
+                client.publish(topic, payload, 1, false);
+                return;
+            } catch (MqttException e) {
+                if (e.getReasonCode() != 32202 /* max in-flight */) {
+                    throw e;
+                }
+                LockSupport.parkNanos(50_000);
+            }
+        }
+    }
+
+    private static MqttAsyncClient client(String url, String id) throws MqttException {
+        MqttAsyncClient c = new MqttAsyncClient(url, id, new MemoryPersistence());
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        o.setReceiveMaximum(65_535);
+        o.setMaxReconnectDelay(1000);
+        c.connect(o).waitForCompletion(10_000);
+        return c;
+    }
+
+    private static boolean has(String[] args, String flag) {
+        return Arrays.asList(args).contains(flag);
+    }
+
+    private static String value(String[] args, String flag, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(flag)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+
+    /** No-op defaults for the Paho callback. */
+    private abstract static class Callback implements MqttCallback {
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+}
