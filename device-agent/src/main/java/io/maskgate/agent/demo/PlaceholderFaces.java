@@ -15,13 +15,13 @@ import javax.imageio.ImageIO;
  * Drawn stand-in faces (with and without a mask) for a demo on a machine without the datasets. They are cartoons:
  * the demo then scores frames from their folder label (simulated scores), never pretending a model judged them.
  */
-final class PlaceholderFaces {
+public final class PlaceholderFaces {
 
     private PlaceholderFaces() {
     }
 
     /** Writes {@code perClass} images to dir/mask and dir/no_mask; returns dir. */
-    static Path write(Path dir, int perClass, long seed) throws IOException {
+    public static Path write(Path dir, int perClass, long seed) throws IOException {
         Random random = new Random(seed);
         for (String label : new String[]{"mask", "no_mask"}) {
             Path classDir = Files.createDirectories(dir.resolve(label));

@@ -1,0 +1,164 @@
+package io.maskgate.agent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.maskgate.agent.DoorUnit;
+import io.maskgate.agent.UnitSettings;
+import io.maskgate.agent.actuator.ActuatorSimulator;
+import io.maskgate.agent.actuator.CommandHandler;
+import io.maskgate.agent.demo.PlaceholderFaces;
+import io.maskgate.agent.frames.FolderFrameSource;
+import io.maskgate.agent.inference.FolderLabelClassifier;
+import io.maskgate.agent.mqtt.BrokerSettings;
+import io.maskgate.agent.mqtt.MqttLink;
+import io.maskgate.agent.mqtt.OfflineBuffer;
+import io.maskgate.agent.service.ServiceClient;
+import io.maskgate.agent.testing.TestBroker;
+import io.maskgate.protocol.Decision;
+import io.maskgate.protocol.DoorAction;
+import io.maskgate.protocol.Freshness;
+import io.maskgate.protocol.HmacKey;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 5, acceptance 1: two agents and two actuators against the real service through the real broker. The unit
+ * watching door A only sees masked faces, the one at door B only unmasked faces: door A unlocks, door B never gets
+ * a command, and every decision of both units is in the event log exactly once, accepted.
+ */
+class EndToEndIT {
+
+    static TestBroker broker;
+    static ServiceHarness service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = TestBroker.start();
+        service = ServiceHarness.start(broker.url());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (service != null) {
+            service.close();
+        }
+        broker.close();
+    }
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void maskedFacesUnlockUnmaskedNeverAndEveryDecisionIsLogged() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String doorA = "e2e-a-" + run;
+        String doorB = "e2e-b-" + run;
+        String unitA = "cam-a-" + run;
+        String unitB = "cam-b-" + run;
+        ServiceClient api = service.client();
+        HmacKey doorKeyA = api.createDoor(doorA, "masked faces", null);
+        HmacKey doorKeyB = api.createDoor(doorB, "unmasked faces", null);
+        HmacKey keyA = api.registerUnit(unitA, "camera A", doorA);
+        HmacKey keyB = api.registerUnit(unitB, "camera B", doorB);
+
+        Path faces = PlaceholderFaces.write(tmp.resolve("faces"), 3, 5);
+        BrokerSettings mqtt = BrokerSettings.anonymous(broker.url());
+        Clock clock = Clock.systemUTC();
+        CountDownLatch unlockedA = new CountDownLatch(1);
+        AtomicLong commandsB = new AtomicLong();
+        List<AutoCloseable> closing = new ArrayList<>();
+        try {
+            closing.add(new ActuatorSimulator(mqtt, CommandHandler.standard(doorA, doorKeyA, clock,
+                    Freshness.symmetric(Duration.ofSeconds(5))), (v, ack) -> {
+                        if (v.accepted() && v.message().action() == DoorAction.UNLOCK) {
+                            unlockedA.countDown();
+                        }
+                    }).start());
+            ActuatorSimulator actuatorB = new ActuatorSimulator(mqtt, CommandHandler.standard(doorB, doorKeyB, clock,
+                    Freshness.symmetric(Duration.ofSeconds(5))), (v, ack) -> commandsB.incrementAndGet()).start();
+            closing.add(actuatorB);
+
+            Unit a = unit(unitA, doorA, keyA, faces.resolve("mask"), mqtt, clock, closing);
+            Unit b = unit(unitB, doorB, keyB, faces.resolve("no_mask"), mqtt, clock, closing);
+            for (int i = 0; i < 14; i++) {
+                a.door().step().ifPresent(a.published()::add);
+                b.door().step().ifPresent(b.published()::add);
+            }
+            assertTrue(a.published().size() >= 5 && b.published().size() >= 5, "both units decided");
+            await(() -> a.link().queueDepth() == 0 && b.link().queueDepth() == 0, "decisions published", 15_000);
+
+            assertTrue(unlockedA.await(15, TimeUnit.SECONDS), "door A (masked faces) must unlock");
+            for (Unit u : List.of(a, b)) {
+                List<Long> seqs = u.published().stream().map(Decision::seq).toList();
+                await(() -> loggedSeqs(u.id()).size() >= seqs.size(), "decisions of " + u.id() + " in the event log",
+                        20_000);
+                List<Long> logged = loggedSeqs(u.id());
+                assertEquals(seqs.size(), logged.size(), "each decision logged exactly once: " + logged);
+                assertEquals(new java.util.TreeSet<>(seqs), new java.util.TreeSet<>(logged));
+            }
+            assertEquals(0, commandsB.get(), "door B (unmasked faces) must never receive a command");
+            assertEquals(0, actuatorB.handler().lock().unlocks());
+            assertTrue(service.events("door=" + doorB + "&kind=COMMAND").isEmpty(), "no command for door B logged");
+            assertTrue(!service.events("door=" + doorA + "&kind=COMMAND").isEmpty(), "door A's command logged");
+        } finally {
+            for (AutoCloseable c : closing) {
+                c.close();
+            }
+        }
+    }
+
+    record Unit(String id, DoorUnit door, MqttLink link, List<Decision> published) {
+    }
+
+    private static Unit unit(String id, String door, HmacKey key, Path frames, BrokerSettings mqtt, Clock clock,
+                             List<AutoCloseable> closing) throws Exception {
+        AtomicReference<DoorUnit> ref = new AtomicReference<>();
+        MqttLink link = new MqttLink(mqtt, id, () -> ref.get().statusPayload(false), new OfflineBuffer(1000)).start();
+        closing.add(link);
+        DoorUnit unit = new DoorUnit(new UnitSettings(id, door, 3, 5, 500, 0, 1, 0, 60_000),
+                new FolderFrameSource(frames, 5, 2, 1, true), new FolderLabelClassifier(), link, key, clock,
+                DoorUnit.firstSeqFor(clock));
+        ref.set(unit);
+        return new Unit(id, unit, link, new ArrayList<>());
+    }
+
+    /** Seqs of the ACCEPTED decision events of a unit (one entry per event row). */
+    private static List<Long> loggedSeqs(String unit) throws Exception {
+        List<Long> seqs = new ArrayList<>();
+        for (JsonNode e : service.events("unit=" + unit + "&kind=DECISION")) {
+            if ("ACCEPTED".equals(e.get("outcome").asText())) {
+                seqs.add(e.get("seq").asLong());
+            }
+        }
+        return seqs;
+    }
+
+    static void await(BooleanSupplierX condition, String what, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (!condition.get()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @FunctionalInterface
+    interface BooleanSupplierX {
+        boolean get() throws Exception;
+    }
+}

@@ -1,0 +1,98 @@
+package io.maskgate.agent.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.maskgate.agent.service.ServiceClient;
+import io.maskgate.service.MaskGateApplication;
+import io.maskgate.service.mqtt.MqttGateway;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The real MaskGate service, started in this JVM for end-to-end tests: real MQTT broker (the given URL), real
+ * PostgreSQL (MASKGATE_IT_DB_URL when set, else the service's own embedded PostgreSQL), random HTTP port, its own
+ * shared-subscription group and client id so it never splits traffic with another service on a shared broker.
+ */
+final class ServiceHarness implements AutoCloseable {
+
+    static final String ADMIN = "e2e-admin";
+
+    private final ConfigurableApplicationContext context;
+    private final String password;
+    private final String baseUrl;
+
+    private ServiceHarness(ConfigurableApplicationContext context, String password) {
+        this.context = context;
+        this.password = password;
+        this.baseUrl = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+    }
+
+    static ServiceHarness start(String mqttUrl) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        byte[] master = new byte[32];
+        new SecureRandom().nextBytes(master);
+        String password = "e2e-" + UUID.randomUUID();
+        Path data = Files.createTempDirectory("maskgate-e2e");
+        Map<String, Object> p = new HashMap<>();
+        p.put("server.port", "0");
+        p.put("maskgate.mqtt.url", mqttUrl);
+        p.put("maskgate.mqtt.client-id", "maskgate-e2e-" + run);
+        p.put("maskgate.mqtt.share-group", "e2e" + run);
+        p.put("maskgate.mqtt.session-expiry", "120s");
+        p.put("maskgate.security.master-key", Base64.getEncoder().encodeToString(master));
+        p.put("maskgate.security.admin-user", ADMIN);
+        p.put("maskgate.security.admin-password", password);
+        p.put("maskgate.data-dir", data.toString());
+        String db = System.getenv("MASKGATE_IT_DB_URL");
+        if (db != null && !db.isBlank()) {
+            p.put("spring.datasource.url", db);
+            p.put("spring.datasource.username", env("MASKGATE_IT_DB_USER", "postgres"));
+            p.put("spring.datasource.password", env("MASKGATE_IT_DB_PASSWORD", ""));
+        }
+        // as command-line arguments: they take precedence over application.yml (builder.properties() would not)
+        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(MaskGateApplication.class).run(args);
+        if (!ctx.getBean(MqttGateway.class).awaitSubscribed(60_000)) {
+            ctx.close();
+            throw new IllegalStateException("the service did not subscribe to " + mqttUrl);
+        }
+        return new ServiceHarness(ctx, password);
+    }
+
+    ServiceClient client() {
+        return new ServiceClient(baseUrl, ADMIN, password.toCharArray());
+    }
+
+    /** Every event matching the query, following the cursor. */
+    List<JsonNode> events(String query) throws IOException {
+        ServiceClient api = client();
+        List<JsonNode> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = api.get("api/events?limit=500&" + query + (cursor == null ? "" : "&cursor=" + cursor));
+            page.get("items").forEach(all::add);
+            JsonNode next = page.get("nextCursor");
+            cursor = next == null || next.isNull() ? null : next.asText();
+        } while (cursor != null);
+        return all;
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null ? fallback : v;
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
