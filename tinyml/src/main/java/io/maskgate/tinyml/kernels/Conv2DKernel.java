@@ -24,6 +24,7 @@ final class Conv2DKernel implements Kernel {
     /** Two output channels per long: w[2c] + w[2c+1] * 2^32, so one 64-bit multiply-add does two MACs. */
     private final long[] packedWeights;
     private final long[] pairAcc;
+    private final long[] pairAcc2;
     private final int pairs;
     private final boolean packed;
 
@@ -80,6 +81,7 @@ final class Conv2DKernel implements Kernel {
             }
         }
         pairAcc = new long[pairs];
+        pairAcc2 = new long[pairs];
         in = ctx.array(op.inputs()[0]);
         inBase = ctx.base(op.inputs()[0]);
         out = ctx.array(op.outputs()[0]);
@@ -111,55 +113,109 @@ final class Conv2DKernel implements Kernel {
      * multiplies.
      */
     private void invokePacked() {
-        final long[] acc = pairAcc;
-        final long[] w = packedWeights;
-        final int np = pairs;
         final int oc = outC;
         for (int b = 0; b < batches; b++) {
             for (int oy = 0; oy < outH; oy++) {
                 int iy0 = oy * strideH - padH;
-                for (int ox = 0; ox < outW; ox++) {
+                int ox = 0;
+                while (ox < outW) {
                     int ix0 = ox * strideW - padW;
-                    java.util.Arrays.fill(acc, 0L);
-                    for (int ky = 0; ky < kH; ky++) {
-                        int iy = iy0 + ky * dilH;
-                        if (iy < 0 || iy >= inH) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < kW; kx++) {
-                            int ix = ix0 + kx * dilW;
-                            if (ix < 0 || ix >= inW) {
-                                continue;
-                            }
-                            int inPos = inBase + ((b * inH + iy) * inW + ix) * inC;
-                            int wPos = (ky * kW + kx) * inC * np;
-                            for (int ic = 0; ic < inC; ic++, wPos += np) {
-                                long xv = in[inPos + ic] + inputOffset;
-                                if (xv == 0) {
-                                    continue;
-                                }
-                                for (int c = 0; c < np; c++) {
-                                    acc[c] += w[wPos + c] * xv;
-                                }
-                            }
-                        }
-                    }
-                    int outPos = outBase + ((b * outH + oy) * outW + ox) * oc;
-                    for (int c2 = 0; c2 < np; c2++) {
-                        long t = acc[c2];
-                        int s0 = (int) t;
-                        int c = 2 * c2;
-                        int v = QuantMath.multiplyByQuantizedMultiplier(s0 + q.bias[c], q.multiplier[c], q.shift[c])
-                                + outputOffset;
-                        out[outPos + c] = (byte) Math.min(Math.max(v, actMin), actMax);
-                        if (c + 1 < oc) {
-                            int s1 = (int) ((t - s0) >> 32);
-                            v = QuantMath.multiplyByQuantizedMultiplier(s1 + q.bias[c + 1], q.multiplier[c + 1],
-                                    q.shift[c + 1]) + outputOffset;
-                            out[outPos + c + 1] = (byte) Math.min(Math.max(v, actMin), actMax);
-                        }
+                    int ix1 = ix0 + strideW;
+                    boolean pair = ox + 1 < outW && ix0 >= 0 && ix1 + (kW - 1) * dilW < inW;
+                    if (pair) {
+                        accumulatePair(b, iy0, ix0, ix1);
+                        int outPos = outBase + ((b * outH + oy) * outW + ox) * oc;
+                        store(pairAcc, outPos);
+                        store(pairAcc2, outPos + oc);
+                        ox += 2;
+                    } else {
+                        accumulate(b, iy0, ix0);
+                        store(pairAcc, outBase + ((b * outH + oy) * outW + ox) * oc);
+                        ox += 1;
                     }
                 }
+            }
+        }
+    }
+
+    private void accumulate(int b, int iy0, int ix0) {
+        final long[] acc = pairAcc;
+        final long[] w = packedWeights;
+        final int np = pairs;
+        java.util.Arrays.fill(acc, 0L);
+        for (int ky = 0; ky < kH; ky++) {
+            int iy = iy0 + ky * dilH;
+            if (iy < 0 || iy >= inH) {
+                continue;
+            }
+            for (int kx = 0; kx < kW; kx++) {
+                int ix = ix0 + kx * dilW;
+                if (ix < 0 || ix >= inW) {
+                    continue;
+                }
+                int inPos = inBase + ((b * inH + iy) * inW + ix) * inC;
+                int wPos = (ky * kW + kx) * inC * np;
+                for (int ic = 0; ic < inC; ic++, wPos += np) {
+                    long xv = in[inPos + ic] + inputOffset;
+                    if (xv == 0) {
+                        continue;
+                    }
+                    for (int c = 0; c < np; c++) {
+                        acc[c] += w[wPos + c] * xv;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Two horizontally adjacent output pixels whose windows are fully inside the image: weights loaded once. */
+    private void accumulatePair(int b, int iy0, int ix0, int ix1) {
+        final long[] a0 = pairAcc;
+        final long[] a1 = pairAcc2;
+        final long[] w = packedWeights;
+        final int np = pairs;
+        java.util.Arrays.fill(a0, 0L);
+        java.util.Arrays.fill(a1, 0L);
+        for (int ky = 0; ky < kH; ky++) {
+            int iy = iy0 + ky * dilH;
+            if (iy < 0 || iy >= inH) {
+                continue;
+            }
+            int row = (b * inH + iy) * inW;
+            for (int kx = 0; kx < kW; kx++) {
+                int p0 = inBase + (row + ix0 + kx * dilW) * inC;
+                int p1 = inBase + (row + ix1 + kx * dilW) * inC;
+                int wPos = (ky * kW + kx) * inC * np;
+                for (int ic = 0; ic < inC; ic++, wPos += np) {
+                    long x0 = in[p0 + ic] + inputOffset;
+                    long x1 = in[p1 + ic] + inputOffset;
+                    if (x0 == 0 && x1 == 0) {
+                        continue;
+                    }
+                    for (int c = 0; c < np; c++) {
+                        long wv = w[wPos + c];
+                        a0[c] += wv * x0;
+                        a1[c] += wv * x1;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Unpacks channel pairs, adds bias, requantises per channel, clamps and stores one output pixel. */
+    private void store(long[] acc, int outPos) {
+        final int oc = outC;
+        for (int c2 = 0; c2 < pairs; c2++) {
+            long t = acc[c2];
+            int s0 = (int) t;
+            int c = 2 * c2;
+            int v = QuantMath.multiplyByQuantizedMultiplier(s0 + q.bias[c], q.multiplier[c], q.shift[c]) + outputOffset;
+            out[outPos + c] = (byte) Math.min(Math.max(v, actMin), actMax);
+            if (c + 1 < oc) {
+                int s1 = (int) ((t - s0) >> 32);
+                v = QuantMath.multiplyByQuantizedMultiplier(s1 + q.bias[c + 1], q.multiplier[c + 1], q.shift[c + 1])
+                        + outputOffset;
+                out[outPos + c + 1] = (byte) Math.min(Math.max(v, actMin), actMax);
             }
         }
     }
