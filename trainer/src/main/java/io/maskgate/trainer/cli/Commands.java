@@ -76,7 +76,7 @@ final class Commands {
 
     /** {@code report [--models DIR] [--out FILE] [--data DIR]}: regenerates metrics, model card and REPORT.md. */
     static void report(String[] argv, PrintStream out) throws IOException {
-        Args a = new Args("report", argv, 1, Set.of("models", "out", "data"), Set.of());
+        Args a = new Args("report", argv, 1, Set.of("models", "out", "data", "retrain"), Set.of());
         Path models = Path.of(a.get("models", DataPaths.repoRoot().resolve("models").toString()));
         if (!java.nio.file.Files.isDirectory(models)) {
             throw new io.maskgate.trainer.data.DataException("models folder not found: " + models);
@@ -85,7 +85,11 @@ final class Commands {
         Path report = Path.of(a.get("out", models.resolve("REPORT.md").toString()));
         ImageSet test = ImageSet.load(data.resolve("facemask-12k").resolve("test"));
         ImageSet obs = ImageSet.load(data.resolve("observations"));
-        new ReportGenerator(models, test, obs, out).generate(report);
+        ReportGenerator gen = new ReportGenerator(models, test, obs, out);
+        if (a.has("retrain")) {
+            gen.withRetrain(Path.of(a.get("retrain", "")));
+        }
+        gen.generate(report);
         out.println("wrote " + report);
     }
 

@@ -57,6 +57,14 @@ public final class ReportGenerator {
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
+    private Path retrain;
+
+    /** A second training of tiny with the recorded seed, evaluated for the reproducibility line. */
+    public ReportGenerator withRetrain(Path dir) {
+        this.retrain = dir;
+        return this;
+    }
+
     /** Regenerates metrics JSON (where artifacts exist), the tiny model card and REPORT.md. */
     public Map<String, ModelReport> generate(Path reportFile) throws IOException {
         Map<String, ModelReport> rows = new LinkedHashMap<>();
@@ -80,7 +88,15 @@ public final class ReportGenerator {
         if (rows.containsKey("tiny")) {
             ModelCard.write(artifactDir(models, "tiny"), rows.get("tiny"), test, observations);
         }
-        Files.writeString(reportFile, ReportMarkdown.render(rows, test, observations), StandardCharsets.UTF_8);
+        Path retrainFile = models.resolve("metrics").resolve("tiny-retrain.json");
+        if (retrain != null) {
+            log.println("evaluating the tiny retrain in " + retrain + " ...");
+            json().writeValue(retrainFile.toFile(), measure("tiny", retrain));
+        }
+        ModelReport retrained = Files.isRegularFile(retrainFile)
+                ? json().readValue(retrainFile.toFile(), ModelReport.class) : null;
+        Files.writeString(reportFile, ReportMarkdown.render(rows, retrained, test, observations),
+                StandardCharsets.UTF_8);
         return rows;
     }
 
@@ -114,7 +130,9 @@ public final class ReportGenerator {
                 }
             }
             long savedModelBytes = directoryBytes(dir.resolve("saved_model"));
-            return new ModelReport(arch, models.relativize(dir).toString(), net.parameterCount(), net.macs(),
+            String where = dir.toAbsolutePath().startsWith(models.toAbsolutePath())
+                    ? models.toAbsolutePath().relativize(dir.toAbsolutePath()).toString() : dir.toString();
+            return new ModelReport(arch, where, net.parameterCount(), net.macs(),
                     ModelReport.H7_MACS_PER_SECOND / net.macs(), savedModelBytes, net.parameterCount() * 4,
                     Files.size(tflite), q.arenaBytes(), t.floatScores, t.int8Scores, t.agreement, t.maxDiff,
                     o.floatScores, o.int8Scores, o.agreement,
