@@ -15,6 +15,7 @@ import io.maskgate.agent.mqtt.BrokerSettings;
 import io.maskgate.agent.mqtt.MqttLink;
 import io.maskgate.agent.mqtt.OfflineBuffer;
 import io.maskgate.agent.service.ServiceClient;
+import io.maskgate.agent.testing.TcpProxy;
 import io.maskgate.agent.testing.TestBroker;
 import io.maskgate.protocol.Decision;
 import io.maskgate.protocol.DoorAction;
@@ -43,12 +44,15 @@ import org.junit.jupiter.api.io.TempDir;
 class EndToEndIT {
 
     static TestBroker broker;
+    /** Everything (service, units, actuators) reaches the broker through this relay, so a test can cut it. */
+    static TcpProxy relay;
     static ServiceHarness service;
 
     @BeforeAll
     static void start() throws Exception {
         broker = TestBroker.start();
-        service = ServiceHarness.start(broker.url());
+        relay = new TcpProxy(broker.host(), broker.port());
+        service = ServiceHarness.start(relay.url());
     }
 
     @AfterAll
@@ -56,6 +60,7 @@ class EndToEndIT {
         if (service != null) {
             service.close();
         }
+        relay.close();
         broker.close();
     }
 
@@ -76,7 +81,7 @@ class EndToEndIT {
         HmacKey keyB = api.registerUnit(unitB, "camera B", doorB);
 
         Path faces = PlaceholderFaces.write(tmp.resolve("faces"), 3, 5);
-        BrokerSettings mqtt = BrokerSettings.anonymous(broker.url());
+        BrokerSettings mqtt = BrokerSettings.anonymous(relay.url());
         Clock clock = Clock.systemUTC();
         CountDownLatch unlockedA = new CountDownLatch(1);
         AtomicLong commandsB = new AtomicLong();
@@ -119,6 +124,72 @@ class EndToEndIT {
                 c.close();
             }
         }
+    }
+
+    /**
+     * Acceptance 2: the broker is unreachable for 10 s for everyone (service, unit, actuator) while the unit keeps
+     * seeing masked faces. No door unlocks during the outage; afterwards every buffered decision reaches the service
+     * in the order made and is logged exactly once.
+     */
+    @Test
+    void brokerOutageBuffersDecisionsAndNothingUnlocksMeanwhile() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String door = "e2e-o-" + run;
+        String unitId = "cam-o-" + run;
+        ServiceClient api = service.client();
+        HmacKey doorKey = api.createDoor(door, "outage door", null);
+        HmacKey key = api.registerUnit(unitId, "outage camera", door);
+        Path faces = PlaceholderFaces.write(tmp.resolve("faces"), 2, 9);
+        BrokerSettings mqtt = BrokerSettings.anonymous(relay.url());
+        Clock clock = Clock.systemUTC();
+        List<Long> unlockTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<AutoCloseable> closing = new ArrayList<>();
+        try {
+            closing.add(new ActuatorSimulator(mqtt, CommandHandler.standard(door, doorKey, clock,
+                    Freshness.symmetric(Duration.ofSeconds(5))), (v, ack) -> {
+                        if (v.accepted() && v.message().action() == DoorAction.UNLOCK) {
+                            unlockTimes.add(System.currentTimeMillis());
+                        }
+                    }).start());
+            Unit u = unit(unitId, door, key, faces.resolve("mask"), mqtt, clock, closing);
+            for (int i = 0; i < 6; i++) {
+                u.door().step().ifPresent(u.published()::add);
+            }
+            await(() -> !unlockTimes.isEmpty(), "an unlock before the outage", 15_000);
+
+            relay.cut();
+            long cutAt = System.currentTimeMillis();
+            await(() -> !u.link().connected(), "the unit notices the outage", 10_000);
+            int before = u.published().size();
+            while (System.currentTimeMillis() - cutAt < 10_000) { // 10 s outage, the unit keeps running at 10 fps
+                u.door().step().ifPresent(u.published()::add);
+                Thread.sleep(100);
+            }
+            assertTrue(u.published().size() - before >= 30, "the unit kept deciding during the outage");
+            assertTrue(u.link().queueDepth() >= u.published().size() - before, "decisions wait in the buffer");
+            long restoredAt = System.currentTimeMillis();
+            relay.restore();
+
+            await(() -> u.link().queueDepth() == 0, "buffer drained after the outage", 30_000);
+            List<Long> made = u.published().stream().map(Decision::seq).toList();
+            await(() -> decisionEvents(unitId).size() >= made.size(), "every decision in the event log", 60_000);
+            List<JsonNode> events = decisionEvents(unitId);
+            List<Long> byArrival = events.stream().sorted(java.util.Comparator.comparingLong(e -> e.get("id").asLong()))
+                    .map(e -> e.get("seq").asLong()).toList();
+            assertEquals(made, byArrival, "logged once each, in the order made");
+            for (long t : unlockTimes) {
+                assertTrue(t < cutAt || t > restoredAt, "a door unlocked during the outage at " + t);
+            }
+        } finally {
+            for (AutoCloseable c : closing) {
+                c.close();
+            }
+        }
+    }
+
+    /** Every DECISION event of a unit, whatever its outcome. */
+    private static List<JsonNode> decisionEvents(String unit) throws Exception {
+        return service.events("unit=" + unit + "&kind=DECISION");
     }
 
     record Unit(String id, DoorUnit door, MqttLink link, List<Decision> published) {
