@@ -3,7 +3,11 @@ package io.maskgate.service.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.maskgate.protocol.AckStatus;
+import io.maskgate.protocol.CommandAck;
 import io.maskgate.protocol.Decision;
+import io.maskgate.protocol.DoorCommand;
+import io.maskgate.protocol.Topics;
 import io.maskgate.protocol.HmacKey;
 import io.maskgate.protocol.Label;
 import io.maskgate.protocol.Signer;
@@ -107,5 +111,17 @@ public abstract class AbstractServiceIT {
             cursor = next == null || next.isNull() ? null : next.asText();
         } while (cursor != null);
         return all;
+    }
+
+    /** Plays the actuator: answers a received command with a signed DONE ack. */
+    protected static void ack(MqttTestClient actuator, HmacKey doorKey, byte[] payload) {
+        try {
+            DoorCommand c = MqttTestClient.CODEC.decodeCommand(payload);
+            CommandAck ack = Signer.sign(CommandAck.unsigned(c.commandId(), c.doorId(), AckStatus.DONE, null,
+                    System.currentTimeMillis()), doorKey);
+            actuator.publish(Topics.ack(c.doorId()), MqttTestClient.CODEC.encode(ack));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

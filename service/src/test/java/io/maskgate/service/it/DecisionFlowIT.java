@@ -122,14 +122,31 @@ class DecisionFlowIT extends AbstractServiceIT {
                 .isEqualTo(8L);
     }
 
-    private static void ack(MqttTestClient actuator, HmacKey doorKey, byte[] payload) {
-        try {
-            DoorCommand c = MqttTestClient.CODEC.decodeCommand(payload);
-            CommandAck ack = Signer.sign(CommandAck.unsigned(c.commandId(), c.doorId(), AckStatus.DONE, null,
-                    System.currentTimeMillis()), doorKey);
-            actuator.publish(Topics.ack(c.doorId()), MqttTestClient.CODEC.encode(ack));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+    @Test
+    void unackedCommandIsRetriedBoundedThenRaisesAnAlert() throws Exception {
+        String door = id("door");
+        String unit = id("unit");
+        HmacKey doorKey = createDoor(door);
+        HmacKey unitKey = registerUnit(unit, door);
+        try (MqttTestClient deafActuator = new MqttTestClient(ItInfrastructure.mqttUrl(), id("act"));
+             MqttTestClient publisher = new MqttTestClient(ItInfrastructure.mqttUrl(), id("pub"))) {
+            deafActuator.subscribe(Topics.command(door));
+            publisher.publish(Topics.decision(unit), decision(unitKey, unit, door, 1, Label.MASK, 950));
+            List<DoorCommand> attempts = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                MqttTestClient.Received r = deafActuator.received().poll(10, TimeUnit.SECONDS);
+                assertThat(r).as("attempt " + (i + 1)).isNotNull();
+                attempts.add(MqttTestClient.CODEC.decodeCommand(r.payload()));
+            }
+            assertThat(attempts).extracting(DoorCommand::attempt).containsExactly(1, 2, 3);
+            assertThat(attempts).extracting(DoorCommand::commandId).containsOnly(attempts.get(0).commandId());
+            assertThat(attempts).allMatch(c -> Signer.verify(c, doorKey));
+            assertThat(attempts).extracting(DoorCommand::expiresAt).containsOnly(attempts.get(0).expiresAt());
+            Await.until("NO_ACK alert", Duration.ofSeconds(10),
+                    () -> events("door=" + door + "&kind=ALERT&outcome=NO_ACK").size() == 1);
+            assertThat(deafActuator.received().poll(1500, TimeUnit.MILLISECONDS)).as("no 4th attempt").isNull();
+            assertThat(jdbc.queryForObject("SELECT status FROM door_commands WHERE command_id = ?", String.class,
+                    attempts.get(0).commandId())).isEqualTo("NO_ACK");
         }
     }
 }

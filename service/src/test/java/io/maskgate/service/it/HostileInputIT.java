@@ -43,7 +43,7 @@ class HostileInputIT extends AbstractServiceIT {
         String unit = id("unit");
         String other = id("other");
         String stranger = id("stranger");
-        createDoor(door);
+        HmacKey doorKey = createDoor(door);
         HmacKey key = registerUnit(unit, door);
         HmacKey otherKey = registerUnit(other, door);
         long now = System.currentTimeMillis();
@@ -76,6 +76,7 @@ class HostileInputIT extends AbstractServiceIT {
         try (MqttTestClient actuator = new MqttTestClient(ItInfrastructure.mqttUrl(), id("act"));
              MqttTestClient attacker = new MqttTestClient(ItInfrastructure.mqttUrl(), id("pub"))) {
             actuator.subscribe(Topics.command(door));
+            actuator.onMessage((t, p) -> ack(actuator, doorKey, p));
             long seq = 0;
             attacker.publishAndWait(topic, valid.getBytes(StandardCharsets.UTF_8));
             seq++;

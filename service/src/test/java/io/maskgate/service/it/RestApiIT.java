@@ -85,6 +85,7 @@ class RestApiIT extends AbstractServiceIT {
         try (MqttTestClient actuator = new MqttTestClient(ItInfrastructure.mqttUrl(), id("act"));
              MqttTestClient pub = new MqttTestClient(ItInfrastructure.mqttUrl(), id("pub"))) {
             actuator.subscribe(Topics.command(door));
+            actuator.onMessage((topic, payload) -> ack(actuator, doorKey, payload));
             // LOCKED: a MASK decision does not unlock
             rest.put("/api/doors/" + door + "/policy", Map.of("mode", "LOCKED", "minScore", 700, "requiredFrames", 1,
                     "windowFrames", 1, "windowMs", 5000, "unlockMs", 2000));
