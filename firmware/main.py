@@ -23,6 +23,7 @@ import maskgate_unit as unit
 
 CONFIG_PATH = "/config.json"
 PLACEHOLDER_KEY = "PASTE_THE_UNIT_KEY_RETURNED_ONCE_BY_UNIT_REGISTRATION"
+INPUT_SIZE = 32  # the model input is 32x32 RGB
 MIN_VALID_EPOCH_MS = 1704067200000  # 2024-01-01: anything earlier means the clock was never set
 
 
@@ -91,13 +92,14 @@ class Classifier:
             self.model = tf.load(path, load_to_fb=True)
 
     def mask_probability(self, img, roi):
-        """Crops roi, resizes to the model input (32x32), quantises, runs the model; returns P(mask)."""
+        """Crops roi and shrinks it to the 32x32 model input with area averaging (as in training), then the model
+        scales pixels to 0..1 and quantises them with its input scale / zero point; returns P(mask)."""
+        side = roi[2]
+        crop = img.copy(roi=roi, x_scale=INPUT_SIZE / side, y_scale=INPUT_SIZE / side, hint=image.AREA)
         if self.ml is not None:
-            # Normalization maps pixels 0..255 to 0..1 (the training preprocessing) and quantises with the
-            # model's input scale/zero point; the ROI is resized to the input shape.
-            outputs = self.model.predict([self.ml.preprocessing.Normalization(roi=roi)(img)])
+            outputs = self.model.predict([self.ml.preprocessing.Normalization()(crop)])
             return unit.mask_probability(list(outputs[0].flatten()), self.mask_index)
-        result = self.tf.classify(self.model, img, roi=roi)[0]
+        result = self.tf.classify(self.model, crop)[0]
         return unit.mask_probability(result.output(), self.mask_index)
 
 
