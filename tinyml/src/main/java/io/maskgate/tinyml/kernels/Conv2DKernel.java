@@ -27,6 +27,9 @@ final class Conv2DKernel implements Kernel {
     private final long[] pairAcc2;
     private final int pairs;
     private final boolean packed;
+    /** SIMD inner products when the JVM has the Vector API, else null. */
+    private final Dots simd;
+    private final int[] sums;
 
     private Conv2DKernel(OperatorSpec op, KernelContext ctx) throws ModelFormatException {
         TensorSpec input = ctx.input(op, 0);
@@ -71,7 +74,9 @@ final class Conv2DKernel implements Kernel {
         patch = new int[kH * kW * inC];
         pairs = (outC + 1) / 2;
         long k = (long) kH * kW * inC;
-        packed = k * 128 * 256 < Integer.MAX_VALUE;
+        simd = Dots.best();
+        sums = new int[outC];
+        packed = simd == null && k * 128 * 256 < Integer.MAX_VALUE;
         packedWeights = new long[(int) k * pairs];
         for (int t = 0; t < k; t++) {
             for (int c2 = 0; c2 < pairs; c2++) {
@@ -247,14 +252,21 @@ final class Conv2DKernel implements Kernel {
                             pi += inC;
                         }
                     }
+                    if (simd != null) {
+                        simd.dots(p, w, k, oc, sums);
+                    } else {
+                        for (int c = 0; c < oc; c++) {
+                            int wPos = c * k;
+                            int sum = 0;
+                            for (int i = 0; i < k; i++) {
+                                sum += p[i] * w[wPos + i];
+                            }
+                            sums[c] = sum;
+                        }
+                    }
                     int outPos = outBase + ((b * outH + oy) * outW + ox) * oc;
                     for (int c = 0; c < oc; c++) {
-                        int wPos = c * k;
-                        int sum = 0;
-                        for (int i = 0; i < k; i++) {
-                            sum += p[i] * w[wPos + i];
-                        }
-                        int v = QuantMath.multiplyByQuantizedMultiplier(sum + q.bias[c], q.multiplier[c], q.shift[c])
+                        int v = QuantMath.multiplyByQuantizedMultiplier(sums[c] + q.bias[c], q.multiplier[c], q.shift[c])
                                 + outputOffset;
                         out[outPos + c] = (byte) Math.min(Math.max(v, actMin), actMax);
                     }

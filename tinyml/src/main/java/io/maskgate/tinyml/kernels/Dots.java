@@ -1,0 +1,30 @@
+package io.maskgate.tinyml.kernels;
+
+/**
+ * The inner products of CONV_2D: out[c] = sum_i p[i] * w[c*k + i] in wrapping int32 arithmetic, exactly what
+ * TFLM accumulates. A SIMD implementation on the JDK Vector API is used when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector} (and {@code -Dtinyml.vector=false} is not set); otherwise plain Java.
+ * Both give identical integers.
+ */
+interface Dots {
+    void dots(int[] p, int[] w, int k, int oc, int[] out);
+
+    /** Implementation for this JVM, chosen once per kernel at prepare time. */
+    static Dots best() {
+        if (!"false".equalsIgnoreCase(System.getProperty("tinyml.vector"))
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            try {
+                return (Dots) Class.forName("io.maskgate.tinyml.kernels.VectorDots").getDeclaredConstructor()
+                        .newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** True when {@link #best()} gives the SIMD implementation. */
+    static boolean vectorAvailable() {
+        return best() != null;
+    }
+}
