@@ -30,6 +30,11 @@ final class Conv2DKernel implements Kernel {
     /** SIMD inner products when the JVM has the Vector API, else null. */
     private final Dots simd;
     private final int[] sums;
+    /** Input widened to int with the input offset added (SIMD path only). */
+    private final int[] wide;
+    private final boolean pointwise;
+    /** Weights as [kH*kW*inC][outC] for the channel-vectorised SIMD form, else null. */
+    private final int[] transposed;
 
     private Conv2DKernel(OperatorSpec op, KernelContext ctx) throws ModelFormatException {
         TensorSpec input = ctx.input(op, 0);
@@ -76,6 +81,19 @@ final class Conv2DKernel implements Kernel {
         long k = (long) kH * kW * inC;
         simd = Dots.best();
         sums = new int[outC];
+        wide = simd == null ? null : new int[batches * inH * inW * inC];
+        if (simd != null && simd.prefersTransposed(outC)) {
+            transposed = new int[weights.length];
+            for (int c = 0; c < outC; c++) {
+                for (int t = 0; t < (int) k; t++) {
+                    transposed[t * outC + c] = weights[c * (int) k + t];
+                }
+            }
+        } else {
+            transposed = null;
+        }
+        pointwise = kH == 1 && kW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0
+                && outH == inH && outW == inW;
         packed = simd == null && k * 128 * 256 < Integer.MAX_VALUE;
         packedWeights = new long[(int) k * pairs];
         for (int t = 0; t < k; t++) {
@@ -225,41 +243,66 @@ final class Conv2DKernel implements Kernel {
         }
     }
 
+    /**
+     * SIMD path: the input is widened once to int (plus input offset); each output pixel's receptive field is
+     * then copied row by row (or, for 1x1 stride-1 convolutions, used in place) and reduced against every
+     * output channel's weights.
+     */
     private void invokeDotProducts() {
         final int[] p = patch;
         final int[] w = weights;
+        final int[] x = wide;
         final int k = p.length;
         final int oc = outC;
+        final int n = batches * inH * inW * inC;
+        for (int i = 0; i < n; i++) {
+            x[i] = in[inBase + i] + inputOffset;
+        }
+        final int rowLen = kW * inC;
         for (int b = 0; b < batches; b++) {
             for (int oy = 0; oy < outH; oy++) {
                 int iy0 = oy * strideH - padH;
                 for (int ox = 0; ox < outW; ox++) {
                     int ix0 = ox * strideW - padW;
-                    int pi = 0;
-                    for (int ky = 0; ky < kH; ky++) {
-                        int iy = iy0 + ky * dilH;
-                        boolean rowInside = iy >= 0 && iy < inH;
-                        for (int kx = 0; kx < kW; kx++) {
-                            int ix = ix0 + kx * dilW;
-                            if (!rowInside || ix < 0 || ix >= inW) {
-                                java.util.Arrays.fill(p, pi, pi + inC, 0);
-                            } else {
-                                int inPos = inBase + ((b * inH + iy) * inW + ix) * inC;
-                                for (int ic = 0; ic < inC; ic++) {
-                                    p[pi + ic] = in[inPos + ic] + inputOffset;
-                                }
+                    int src;
+                    int[] from;
+                    if (pointwise) {
+                        from = x;
+                        src = ((b * inH + oy) * inW + ox) * inC;
+                    } else {
+                        from = p;
+                        src = 0;
+                        boolean colsInside = dilW == 1 && ix0 >= 0 && ix0 + kW <= inW;
+                        int pi = 0;
+                        for (int ky = 0; ky < kH; ky++) {
+                            int iy = iy0 + ky * dilH;
+                            boolean rowInside = iy >= 0 && iy < inH;
+                            if (rowInside && colsInside) {
+                                System.arraycopy(x, ((b * inH + iy) * inW + ix0) * inC, p, pi, rowLen);
+                                pi += rowLen;
+                                continue;
                             }
-                            pi += inC;
+                            for (int kx = 0; kx < kW; kx++) {
+                                int ix = ix0 + kx * dilW;
+                                if (!rowInside || ix < 0 || ix >= inW) {
+                                    java.util.Arrays.fill(p, pi, pi + inC, 0);
+                                } else {
+                                    System.arraycopy(x, ((b * inH + iy) * inW + ix) * inC, p, pi, inC);
+                                }
+                                pi += inC;
+                            }
                         }
                     }
-                    if (simd != null) {
-                        simd.dots(p, w, k, oc, sums);
+                    if (transposed != null) {
+                        simd.dotsTransposed(from, src, transposed, k, oc, sums);
+                    } else if (simd != null) {
+                        simd.dots(from, src, w, k, oc, sums);
                     } else {
                         for (int c = 0; c < oc; c++) {
                             int wPos = c * k;
                             int sum = 0;
                             for (int i = 0; i < k; i++) {
-                                sum += p[i] * w[wPos + i];
+                                sum += from[src + i] * w[wPos + i];
                             }
                             sums[c] = sum;
                         }

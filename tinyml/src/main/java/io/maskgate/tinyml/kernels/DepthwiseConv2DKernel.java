@@ -18,6 +18,10 @@ final class DepthwiseConv2DKernel implements Kernel {
     private final int[] weights;
     private final ChannelMultipliers q;
     private final int[] acc;
+    /** SIMD multiply-add across channels (depth multiplier 1 with the Vector API), else null. */
+    private final Dots simd;
+    /** Input widened to int with the input offset added (SIMD path only). */
+    private final int[] wide;
 
     private DepthwiseConv2DKernel(OperatorSpec op, KernelContext ctx) throws ModelFormatException {
         TensorSpec input = ctx.input(op, 0);
@@ -70,6 +74,8 @@ final class DepthwiseConv2DKernel implements Kernel {
         out = ctx.array(op.outputs()[0]);
         outBase = ctx.base(op.outputs()[0]);
         acc = new int[outC];
+        simd = depthMultiplier == 1 ? Dots.best() : null;
+        wide = simd == null ? null : new int[batches * inH * inW * inC];
     }
 
     static Kernel prepare(OperatorSpec op, KernelContext ctx) throws ModelFormatException {
@@ -78,6 +84,10 @@ final class DepthwiseConv2DKernel implements Kernel {
 
     @Override
     public void invoke() {
+        if (simd != null) {
+            invokeSimd();
+            return;
+        }
         final int[] acc = this.acc;
         final int[] w = weights;
         final int oc = outC;
@@ -113,6 +123,43 @@ final class DepthwiseConv2DKernel implements Kernel {
                                     }
                                 }
                             }
+                        }
+                    }
+                    int outPos = outBase + ((b * outH + oy) * outW + ox) * oc;
+                    for (int c = 0; c < oc; c++) {
+                        int v = QuantMath.multiplyByQuantizedMultiplier(acc[c], q.multiplier[c], q.shift[c]) + outputOffset;
+                        out[outPos + c] = (byte) Math.min(Math.max(v, actMin), actMax);
+                    }
+                }
+            }
+        }
+    }
+
+    private void invokeSimd() {
+        final int[] acc = this.acc;
+        final int[] x = wide;
+        final int oc = outC;
+        final int n = x.length;
+        for (int i = 0; i < n; i++) {
+            x[i] = in[inBase + i] + inputOffset;
+        }
+        for (int b = 0; b < batches; b++) {
+            for (int oy = 0; oy < outH; oy++) {
+                int iy0 = oy * strideH - padH;
+                for (int ox = 0; ox < outW; ox++) {
+                    int ix0 = ox * strideW - padW;
+                    System.arraycopy(q.bias, 0, acc, 0, oc);
+                    for (int ky = 0; ky < kH; ky++) {
+                        int iy = iy0 + ky * dilH;
+                        if (iy < 0 || iy >= inH) {
+                            continue;
+                        }
+                        for (int kx = 0; kx < kW; kx++) {
+                            int ix = ix0 + kx * dilW;
+                            if (ix < 0 || ix >= inW) {
+                                continue;
+                            }
+                            simd.multiplyAdd(acc, weights, (ky * kW + kx) * oc, x, ((b * inH + iy) * inW + ix) * inC, oc);
                         }
                     }
                     int outPos = outBase + ((b * outH + oy) * outW + ox) * oc;

@@ -9,7 +9,7 @@ final class VectorDots implements Dots {
     private static final VectorSpecies<Integer> S = IntVector.SPECIES_PREFERRED;
 
     @Override
-    public void dots(int[] p, int[] w, int k, int oc, int[] out) {
+    public void dots(int[] p, int pOff, int[] w, int k, int oc, int[] out) {
         int upper = S.loopBound(k);
         int c = 0;
         for (; c + 3 < oc; c += 4) {
@@ -23,7 +23,7 @@ final class VectorDots implements Dots {
             int w3 = w2 + k;
             int i = 0;
             for (; i < upper; i += S.length()) {
-                IntVector pv = IntVector.fromArray(S, p, i);
+                IntVector pv = IntVector.fromArray(S, p, pOff + i);
                 a0 = a0.add(pv.mul(IntVector.fromArray(S, w, w0 + i)));
                 a1 = a1.add(pv.mul(IntVector.fromArray(S, w, w1 + i)));
                 a2 = a2.add(pv.mul(IntVector.fromArray(S, w, w2 + i)));
@@ -34,7 +34,7 @@ final class VectorDots implements Dots {
             int s2 = a2.reduceLanes(VectorOperators.ADD);
             int s3 = a3.reduceLanes(VectorOperators.ADD);
             for (; i < k; i++) {
-                int x = p[i];
+                int x = p[pOff + i];
                 s0 += x * w[w0 + i];
                 s1 += x * w[w1 + i];
                 s2 += x * w[w2 + i];
@@ -50,13 +50,63 @@ final class VectorDots implements Dots {
             IntVector a = IntVector.zero(S);
             int i = 0;
             for (; i < upper; i += S.length()) {
-                a = a.add(IntVector.fromArray(S, p, i).mul(IntVector.fromArray(S, w, wb + i)));
+                a = a.add(IntVector.fromArray(S, p, pOff + i).mul(IntVector.fromArray(S, w, wb + i)));
             }
             int s = a.reduceLanes(VectorOperators.ADD);
             for (; i < k; i++) {
-                s += p[i] * w[wb + i];
+                s += p[pOff + i] * w[wb + i];
             }
             out[c] = s;
+        }
+    }
+
+    @Override
+    public boolean prefersTransposed(int oc) {
+        return oc >= S.length();
+    }
+
+    @Override
+    public void dotsTransposed(int[] p, int pOff, int[] wt, int k, int oc, int[] out) {
+        int upper = S.loopBound(oc);
+        int c = 0;
+        for (; c + 2 * S.length() <= upper; c += 2 * S.length()) {
+            IntVector a0 = IntVector.zero(S);
+            IntVector a1 = a0;
+            for (int i = 0, wPos = c; i < k; i++, wPos += oc) {
+                int x = p[pOff + i];
+                a0 = a0.add(IntVector.fromArray(S, wt, wPos).mul(x));
+                a1 = a1.add(IntVector.fromArray(S, wt, wPos + S.length()).mul(x));
+            }
+            a0.intoArray(out, c);
+            a1.intoArray(out, c + S.length());
+        }
+        for (; c < upper; c += S.length()) {
+            IntVector a = IntVector.zero(S);
+            for (int i = 0, wPos = c; i < k; i++, wPos += oc) {
+                a = a.add(IntVector.fromArray(S, wt, wPos).mul(p[pOff + i]));
+            }
+            a.intoArray(out, c);
+        }
+        for (; c < oc; c++) {
+            int s = 0;
+            for (int i = 0; i < k; i++) {
+                s += p[pOff + i] * wt[i * oc + c];
+            }
+            out[c] = s;
+        }
+    }
+
+    @Override
+    public void multiplyAdd(int[] acc, int[] a, int aOff, int[] b, int bOff, int n) {
+        int upper = S.loopBound(n);
+        int i = 0;
+        for (; i < upper; i += S.length()) {
+            IntVector.fromArray(S, acc, i)
+                    .add(IntVector.fromArray(S, a, aOff + i).mul(IntVector.fromArray(S, b, bOff + i)))
+                    .intoArray(acc, i);
+        }
+        for (; i < n; i++) {
+            acc[i] += a[aOff + i] * b[bOff + i];
         }
     }
 }
