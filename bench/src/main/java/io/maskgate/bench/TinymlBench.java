@@ -30,12 +30,13 @@ public final class TinymlBench {
         Options options;
         if (args.length == 0) {
             options = new OptionsBuilder().include(InferenceBenchmarks.class.getName()).forks(1).threads(1)
+                    .jvmArgsAppend("--add-modules", "jdk.incubator.vector")
                     .warmupIterations(3).warmupTime(TimeValue.seconds(2))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(2)).build();
         } else {
             CommandLineOptions cli = new CommandLineOptions(args);
             options = new OptionsBuilder().parent(cli).include(InferenceBenchmarks.class.getName()).threads(1)
-                    .build();
+                    .jvmArgsAppend("--add-modules", "jdk.incubator.vector").build();
         }
         Collection<RunResult> results = new Runner(options).run();
         Map<String, Double> medianMs = new LinkedHashMap<>();
@@ -74,21 +75,21 @@ public final class TinymlBench {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         String[] names = {"singTownInt8", "cnn10MmacInt8", "cnn10MmacTfFloat"};
-        System.out.println("process CPU time per inference (200 runs after 200 warm-up, this JVM):");
+        System.out.println("process CPU time per inference (500 runs after 1000 warm-up, this JVM):");
         for (String n : names) {
             Runnable r = switch (n) {
                 case "singTownInt8" -> () -> b.singTownInt8(m);
                 case "cnn10MmacInt8" -> () -> b.cnn10MmacInt8(m);
                 default -> () -> b.cnn10MmacTfFloat(m);
             };
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 1000; i++) {
                 r.run();
             }
             long t0 = os.getProcessCpuTime();
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 500; i++) {
                 r.run();
             }
-            System.out.printf("  %-18s %8.3f ms CPU%n", n, (os.getProcessCpuTime() - t0) / 200e6);
+            System.out.printf("  %-18s %8.3f ms CPU%n", n, (os.getProcessCpuTime() - t0) / 500e6);
         }
         m.tearDown();
     }
