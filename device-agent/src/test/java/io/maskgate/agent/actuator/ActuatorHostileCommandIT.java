@@ -142,7 +142,6 @@ class ActuatorHostileCommandIT {
                     onWire.stream().map(CommandAck::status).toList());
             assertEquals("EXPIRED", onWire.get(0).reason());
             assertEquals(valid.commandId(), onWire.get(1).commandId());
-            assertTrue(actuator.handler() == handler);
         }
     }
 

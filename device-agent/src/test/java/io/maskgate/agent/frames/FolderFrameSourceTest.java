@@ -1,7 +1,7 @@
 package io.maskgate.agent.frames;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +58,7 @@ class FolderFrameSourceTest {
     void emptyOrMissingFoldersFailClearly() throws IOException {
         assertThrows(IOException.class, () -> new FolderFrameSource(dir.resolve("nope"), 1, 0, 1, true));
         assertThrows(IOException.class, () -> new FolderFrameSource(dir, 1, 0, 1, true));
-        assertFalse(FolderFrameSource.truthOf(dir.resolve("x.png")) != null);
+        assertNull(FolderFrameSource.truthOf(dir.resolve("x.png")));
         assertEquals(Label.NO_MASK, FolderFrameSource.truthOf(dir.resolve("test/no_mask/x.png")));
     }
 
