@@ -11,6 +11,7 @@ import io.maskgate.protocol.Decision;
 import io.maskgate.protocol.DoorAction;
 import io.maskgate.protocol.Freshness;
 import io.maskgate.protocol.HmacKey;
+import io.maskgate.protocol.Keys;
 import io.maskgate.protocol.Label;
 import io.maskgate.protocol.MessageCodec;
 import io.maskgate.protocol.Signer;
@@ -50,6 +51,7 @@ public final class FleetMain {
               --broker URL       MQTT broker the service uses (tcp://host:port)
               --service URL      service base URL (e.g. http://127.0.0.1:8080)
               --admin-user U     ADMIN user; password from env MASKGATE_ADMIN_PASSWORD
+              --publish-only     no service: random keys, no actuators; measures only the units' publishing
             """;
 
     private FleetMain() {
@@ -62,12 +64,16 @@ public final class FleetMain {
         Args args;
         try {
             args = Args.parse(argv, Set.of("units", "doors", "rate", "mask-ratio", "duration-s", "warmup-s", "broker",
-                    "service", "admin-user"), Set.of("help"));
+                    "service", "admin-user"), Set.of("help", "publish-only"));
             if (args.flag("help")) {
                 System.out.print(USAGE);
                 return;
             }
             args.require("broker");
+            if (args.flag("publish-only")) {
+                run(args, null);
+                return;
+            }
             args.require("service");
         } catch (IllegalArgumentException e) {
             System.err.println("maskgate fleet: " + e.getMessage());
@@ -83,6 +89,7 @@ public final class FleetMain {
         run(args, new ServiceClient(args.require("service"), args.get("admin-user", "admin"), password.toCharArray()));
     }
 
+    /** @param service null in --publish-only mode (local random keys, no actuators, no latency) */
     static void run(Args args, ServiceClient service) throws Exception {
         int unitCount = args.intValue("units", 200);
         int doorCount = args.intValue("doors", 50);
@@ -98,8 +105,10 @@ public final class FleetMain {
         MessageCodec codec = new MessageCodec();
         String run = "f" + UUID.randomUUID().toString().substring(0, 6);
 
-        System.out.printf("fleet %s: registering %d doors and %d units with %s%n", run, doorCount, unitCount,
-                args.get("service"));
+        if (service != null) {
+            System.out.printf("fleet %s: registering %d doors and %d units with %s%n", run, doorCount, unitCount,
+                    args.get("service"));
+        }
         Map<String, ConcurrentLinkedQueue<Long>> pendingMask = new HashMap<>();
         LatencyRecorder latency = new LatencyRecorder(200_000);
         AtomicLong unlocks = new AtomicLong();
@@ -110,10 +119,13 @@ public final class FleetMain {
         List<String> doors = new ArrayList<>();
         for (int d = 0; d < doorCount; d++) {
             String door = run + "-door-" + d;
-            HmacKey doorKey = service.createDoor(door, "fleet door " + d, null);
             doors.add(door);
             ConcurrentLinkedQueue<Long> queue = new ConcurrentLinkedQueue<>();
             pendingMask.put(door, queue);
+            if (service == null) {
+                continue;
+            }
+            HmacKey doorKey = service.createDoor(door, "fleet door " + d, null);
             CommandHandler handler = CommandHandler.standard(door, doorKey, clock, Freshness.symmetric(Duration.ofSeconds(5)));
             actuators.add(new ActuatorSimulator(broker, handler, (verdict, ack) -> {
                 long now = System.nanoTime();
@@ -134,7 +146,7 @@ public final class FleetMain {
         for (int u = 0; u < unitCount; u++) {
             String id = run + "-unit-" + u;
             String door = doors.get(u % doorCount);
-            HmacKey key = service.registerUnit(id, "fleet unit " + u, door);
+            HmacKey key = service == null ? Keys.generate() : service.registerUnit(id, "fleet unit " + u, door);
             byte[] offline = codec.encode(UnitStatus.of(id, false, "fleet", 0, 0, 0, clock.millis()));
             MqttLink link = new MqttLink(broker, id, () -> offline, new OfflineBuffer(100_000)).start();
             units.add(new Unit(id, door, key, link, new AtomicLong(Math.max(1, clock.millis()))));
@@ -159,7 +171,7 @@ public final class FleetMain {
                 boolean mask = (sent.get() % 1000) < maskRatio * 1000;
                 Decision d = Signer.sign(Decision.unsigned(unit.id(), unit.door(), unit.seq().incrementAndGet(),
                         clock.millis(), mask ? Label.MASK : Label.NO_MASK, mask ? 950 : 50, "fleet-sim"), unit.key());
-                if (mask) {
+                if (mask && service != null) {
                     pendingMask.get(unit.door()).add(System.nanoTime());
                     maskSent.incrementAndGet();
                 }
