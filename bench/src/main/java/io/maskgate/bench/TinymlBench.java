@@ -15,7 +15,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * {@code ./maskgate bench tinyml [JMH args]}: runs {@link InferenceBenchmarks} single-threaded and prints the
  * median latency of each, the MMAC rate and the int8 / TensorFlow-float ratio on the same CNN in the same run.
- * Without arguments: 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement; {@code --cpu} measures process CPU time
+ * Without arguments: 1 fork, 10 x 2 s warm-up (the Vector API code needs C2), 5 x 2 s measurement; {@code --cpu} measures process CPU time
  * per inference instead (robust to other load on a shared machine).
  */
 public final class TinymlBench {
@@ -31,7 +31,7 @@ public final class TinymlBench {
         if (args.length == 0) {
             options = new OptionsBuilder().include(InferenceBenchmarks.class.getName()).forks(1).threads(1)
                     .jvmArgsAppend("--add-modules", "jdk.incubator.vector")
-                    .warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                    .warmupIterations(10).warmupTime(TimeValue.seconds(2))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(2)).build();
         } else {
             CommandLineOptions cli = new CommandLineOptions(args);

@@ -8,7 +8,8 @@ import io.maskgate.tinyml.model.TensorSpec;
 /**
  * int8 CONV_2D with per-channel quantisation (TFLM reference ConvPerChannel arithmetic): acc = bias +
  * sum filter * (input - input zero point) over in-image taps, then requantise per channel, add the output zero
- * point and clamp to the fused activation. 
+ * point and clamp to the fused activation. Two execution forms give the same integers: SIMD inner products on
+ * the JDK Vector API when available, else two output channels packed per 64-bit multiply-add.
  */
 final class Conv2DKernel implements Kernel {
     private final byte[] in;
@@ -19,7 +20,6 @@ final class Conv2DKernel implements Kernel {
     private final int inputOffset, outputOffset, actMin, actMax;
     private final int[] weights;
     private final ChannelMultipliers q;
-    private final int[] acc;
     private final int[] patch;
     /** Two output channels per long: w[2c] + w[2c+1] * 2^32, so one 64-bit multiply-add does two MACs. */
     private final long[] packedWeights;
@@ -109,7 +109,6 @@ final class Conv2DKernel implements Kernel {
         inBase = ctx.base(op.inputs()[0]);
         out = ctx.array(op.outputs()[0]);
         outBase = ctx.base(op.outputs()[0]);
-        acc = new int[outC];
     }
 
     static Kernel prepare(OperatorSpec op, KernelContext ctx) throws ModelFormatException {
