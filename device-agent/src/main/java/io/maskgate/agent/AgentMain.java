@@ -72,6 +72,9 @@ public final class AgentMain {
             System.err.println("maskgate agent: " + e.getMessage());
             System.err.print(USAGE);
             System.exit(2);
+        } catch (java.io.IOException | org.eclipse.paho.mqttv5.common.MqttException e) {
+            System.err.println("maskgate agent: " + e.getMessage());
+            System.exit(1);
         }
     }
 
