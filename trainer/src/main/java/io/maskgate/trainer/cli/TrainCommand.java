@@ -25,7 +25,8 @@ import java.util.Set;
  * trains, exports {@code DIR/saved_model} and writes {@code DIR/training.json}.
  */
 public final class TrainCommand {
-    static final Set<String> OPTIONS = Set.of("arch", "epochs", "seed", "out", "data", "limit", "threads");
+    static final Set<String> OPTIONS = Set.of("arch", "epochs", "seed", "out", "data", "limit", "threads",
+            "augment");
 
     private TrainCommand() {
     }
@@ -40,8 +41,7 @@ public final class TrainCommand {
         int limit = a.intValue("limit", Integer.MAX_VALUE, 1);
         TrainConfig d = TrainConfig.defaults(net.arch(), epochs, seed);
         int threads = a.intValue("threads", d.intraOpThreads(), 1);
-        TrainConfig cfg = new TrainConfig(d.arch(), epochs, seed, d.batchSize(), d.learningRate(), d.beta1(),
-                d.beta2(), d.epsilon(), d.plateauPatience(), d.plateauFactor(), threads, d.augmentThreads());
+        TrainConfig cfg = d.with(threads, Augmenter.Preset.byName(a.get("augment", "camera")));
         return train(net, cfg, data, limit, outDir, out);
     }
 
@@ -60,7 +60,8 @@ public final class TrainCommand {
         double perEpoch = run.history().stream().mapToDouble(e -> e.seconds()).average().orElse(0);
         TrainingRecord rec = new TrainingRecord(net.arch(), cfg.seed(), cfg.epochs(), cfg.batchSize(),
                 cfg.learningRate(), cfg.beta1(), cfg.beta2(), cfg.epsilon(), cfg.plateauPatience(),
-                cfg.plateauFactor(), cfg.intraOpThreads(), cfg.augmentThreads(), Augmenter.DESCRIPTION,
+                cfg.plateauFactor(), cfg.intraOpThreads(), cfg.augmentThreads(),
+                cfg.augmentation().name().toLowerCase(java.util.Locale.ROOT) + ": " + cfg.augmentation().description(),
                 "facemask-12k/train", train.count(Label.MASK), train.count(Label.NO_MASK), "facemask-12k/val",
                 val.count(Label.MASK), val.count(Label.NO_MASK), net.parameterCount(), net.macs(), run.bestEpoch(),
                 run.bestValAccuracy(), run.totalSeconds(), perEpoch, load0, load1,

@@ -12,6 +12,7 @@ public final class TrainerCli {
             Usage:
               maskgate model train    --arch tiny|squeezenet|squeezenet-mod --epochs N --seed S --out DIR
                                       [--data DIR (facemask-12k root)] [--limit N per class] [--threads T]
+                                      [--augment camera|geometry]
               maskgate model quantize --saved-model DIR --out FILE [--data DIR] [--calibration N] [--seed S]
               maskgate model report   [--models DIR] [--out FILE] [--data DIR (datasets root)] [--retrain DIR]
               maskgate model evaluate-float --saved-model DIR --data DIR [--json]

@@ -24,8 +24,14 @@ public final class BatchProducer implements AutoCloseable {
     private final long seed;
     private final ExecutorService pool;
     private final int lookahead;
+    private final Augmenter.Preset preset;
 
     public BatchProducer(ImageSet set, int batchSize, long seed, int threads) {
+        this(set, batchSize, seed, threads, Augmenter.Preset.CAMERA);
+    }
+
+    public BatchProducer(ImageSet set, int batchSize, long seed, int threads, Augmenter.Preset preset) {
+        this.preset = preset;
         this.images = set.images();
         this.batchSize = batchSize;
         this.seed = seed;
@@ -86,7 +92,7 @@ public final class BatchProducer implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             int idx = order.get(from + i);
             SourceImage img = images.get(idx);
-            Augmenter.augment(img, new SplittableRandom(mix(seed, epoch, idx)), pixels, i * px);
+            Augmenter.augment(img, new SplittableRandom(mix(seed, epoch, idx)), preset, pixels, i * px);
             labels[i] = img.label().value();
         }
         return new Batch(n, pixels, labels);

@@ -8,7 +8,7 @@ public record ModelReport(String arch, String artifacts, long parameters, long m
                           long floatSavedModelBytes, long floatWeightBytes, long int8Bytes, int arenaBytes,
                           Scores floatTest, Scores int8Test, double testAgreement, double testMaxAbsDiff,
                           Scores floatObservations, Scores int8Observations, double observationsAgreement,
-                          int epochs, int bestEpoch, double trainSeconds, double secondsPerEpoch, long seed,
+                          String augmentation, int epochs, int bestEpoch, double trainSeconds, double secondsPerEpoch, long seed,
                           double loadAverage, String tfliteReference, String generatedAt, String gitCommit) {
 
     /** OpenMV H7 throughput assumed for CMSIS-NN int8 kernels (MIT TinyEngine comparison, STM32H743). */

@@ -135,7 +135,7 @@ public final class ReportGenerator {
             return new ModelReport(arch, where, net.parameterCount(), net.macs(),
                     ModelReport.H7_MACS_PER_SECOND / net.macs(), savedModelBytes, net.parameterCount() * 4,
                     Files.size(tflite), q.arenaBytes(), t.floatScores, t.int8Scores, t.agreement, t.maxDiff,
-                    o.floatScores, o.int8Scores, o.agreement,
+                    o.floatScores, o.int8Scores, o.agreement, presetOf(rec),
                     rec == null ? 0 : rec.epochs(), rec == null ? 0 : rec.bestEpoch(),
                     rec == null ? 0 : rec.trainSeconds(), rec == null ? 0 : rec.secondsPerEpoch(),
                     rec == null ? 0 : rec.seed(), rec == null ? 0 : (rec.loadAverageStart() + rec.loadAverageEnd()) / 2,
@@ -161,6 +161,20 @@ public final class ReportGenerator {
         }
         return new Pair(Scores.of(fe.metrics()), Scores.of(Metrics.of(fe.truth(), pred)), (double) same / n,
                 maxDiff);
+    }
+
+    /** Name of the augmentation preset a run used, recognised from its recorded description. */
+    static String presetOf(TrainingRecord rec) {
+        if (rec == null || rec.augmentation() == null) {
+            return "unknown";
+        }
+        for (io.maskgate.trainer.data.Augmenter.Preset p : io.maskgate.trainer.data.Augmenter.Preset.values()) {
+            String name = p.name().toLowerCase(Locale.ROOT);
+            if (rec.augmentation().equals(p.description()) || rec.augmentation().equals(name + ": " + p.description())) {
+                return name;
+            }
+        }
+        return "custom";
     }
 
     /** The same graph ending at the input of its last op (the logit tensor, before LOGISTIC). */

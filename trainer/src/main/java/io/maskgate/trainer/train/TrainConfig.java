@@ -1,15 +1,23 @@
 package io.maskgate.trainer.train;
 
+import io.maskgate.trainer.data.Augmenter;
+
 /**
  * The training recipe. Defaults are the reference design's: binary cross-entropy, Adam(1e-3, 0.9, 0.999, 1e-7),
  * learning rate x0.2 after 5 epochs without a validation-accuracy improvement, best weights by validation accuracy.
  */
 public record TrainConfig(String arch, int epochs, long seed, int batchSize, double learningRate, double beta1,
                           double beta2, double epsilon, int plateauPatience, double plateauFactor,
-                          int intraOpThreads, int augmentThreads) {
+                          int intraOpThreads, int augmentThreads, Augmenter.Preset augmentation) {
 
     public static TrainConfig defaults(String arch, int epochs, long seed) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new TrainConfig(arch, epochs, seed, 64, 1e-3, 0.9, 0.999, 1e-7, 5, 0.2, 1, Math.max(1, cores));
+        return new TrainConfig(arch, epochs, seed, 64, 1e-3, 0.9, 0.999, 1e-7, 5, 0.2, 1, Math.max(1, cores),
+                Augmenter.Preset.CAMERA);
+    }
+
+    public TrainConfig with(int threads, Augmenter.Preset preset) {
+        return new TrainConfig(arch, epochs, seed, batchSize, learningRate, beta1, beta2, epsilon, plateauPatience,
+                plateauFactor, threads, augmentThreads, preset);
     }
 }

@@ -27,7 +27,8 @@ public final class Trainer {
         List<Batch> valBatches = BatchProducer.plain(val.images(), 256);
         List<EpochResult> history = new ArrayList<>();
         try (TrainingGraph graph = new TrainingGraph(net, cfg);
-             BatchProducer producer = new BatchProducer(train, cfg.batchSize(), cfg.seed(), cfg.augmentThreads())) {
+             BatchProducer producer = new BatchProducer(train, cfg.batchSize(), cfg.seed(), cfg.augmentThreads(),
+                     cfg.augmentation())) {
             graph.load(Weights.heNormal(net, cfg.seed()));
             graph.resetOptimizer();
             double lr = cfg.learningRate();

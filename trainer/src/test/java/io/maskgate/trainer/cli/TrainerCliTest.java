@@ -41,6 +41,12 @@ class TrainerCliTest {
     }
 
     @Test
+    void wrongAugmentationPreset() {
+        assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", tmp.toString(), "--augment", "wild"),
+                "unknown augmentation 'wild'");
+    }
+
+    @Test
     void trainWithMissingDataFolder() {
         assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", tmp.resolve("o").toString(),
                 "--data", tmp.resolve("missing").toString()), "data folder not found");

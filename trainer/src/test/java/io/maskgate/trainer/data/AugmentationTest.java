@@ -76,6 +76,19 @@ public class AugmentationTest {
     }
 
     @Test
+    void presetsDifferAndTheDefaultIsCamera() {
+        SourceImage img = gradient("a", Label.MASK, 9);
+        float[] byDefault = new float[32 * 32 * 3];
+        float[] camera = new float[32 * 32 * 3];
+        float[] geometry = new float[32 * 32 * 3];
+        Augmenter.augment(img, new SplittableRandom(8), byDefault, 0);
+        Augmenter.augment(img, new SplittableRandom(8), Augmenter.Preset.CAMERA, camera, 0);
+        Augmenter.augment(img, new SplittableRandom(8), Augmenter.Preset.GEOMETRY, geometry, 0);
+        assertArrayEquals(byDefault, camera);
+        assertFalse(Arrays.equals(camera, geometry));
+    }
+
+    @Test
     void batchesDoNotDependOnTheNumberOfWorkerThreads() throws Exception {
         List<SourceImage> imgs = new ArrayList<>();
         for (int i = 0; i < 40; i++) {

@@ -84,7 +84,7 @@ class AdamStepTest {
         var set = io.maskgate.trainer.data.ImageSet.of(java.nio.file.Path.of("mem"), imgs);
         TrainConfig d = TrainConfig.defaults("tiny", 2, seed);
         TrainConfig cfg = new TrainConfig("tiny", 2, seed, 16, d.learningRate(), d.beta1(), d.beta2(), d.epsilon(),
-                5, 0.2, 1, 2);
+                5, 0.2, 1, 2, io.maskgate.trainer.data.Augmenter.Preset.CAMERA);
         var out = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
         return new Trainer(cfg, out).train(io.maskgate.trainer.model.Architectures.tiny(), set, set).best();
     }
