@@ -132,37 +132,49 @@ public final class DecisionBench {
             unitKeys[i] = HmacKey.parse(unitService.register("bench", unitIds[i], null, doorIds[i], true).secret());
             sentByDoor.put(doorIds[i], new ConcurrentLinkedQueue<>());
         }
-        MqttAsyncClient actuators = client(brokerUrl, "bench-actuators-" + run);
-        MqttAsyncClient units = client(brokerUrl, "bench-units-" + run);
-        actuators.setCallback(new Callback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) throws Exception {
-                long now = System.nanoTime();
-                DoorCommand c = CODEC.decodeCommand(message.getPayload());
-                if (c.attempt() == 1) {
-                    Long sent = sentByDoor.get(c.doorId()).poll();
-                    int n = received.getAndIncrement();
-                    long[] l = latencies;
-                    if (sent != null && n < l.length) {
-                        l[n] = now - sent;
+        // several actuator clients (each with its own ack client: publishing from a Paho callback thread on the
+        // same client deadlocks once the in-flight window is full) and several unit clients, so the bench's own
+        // clients are not the bottleneck
+        int clients = Math.min(4, doors);
+        List<MqttAsyncClient> all = new ArrayList<>();
+        MqttAsyncClient[] unitClients = new MqttAsyncClient[clients];
+        for (int k = 0; k < clients; k++) {
+            MqttAsyncClient actuators = client(brokerUrl, "bench-actuators-" + run + "-" + k);
+            MqttAsyncClient ackClient = client(brokerUrl, "bench-acks-" + run + "-" + k);
+            unitClients[k] = client(brokerUrl, "bench-units-" + run + "-" + k);
+            all.addAll(List.of(actuators, ackClient, unitClients[k]));
+            actuators.setCallback(new Callback() {
+                @Override
+                public void messageArrived(String topic, MqttMessage message) throws Exception {
+                    long now = System.nanoTime();
+                    DoorCommand c = CODEC.decodeCommand(message.getPayload());
+                    if (c.attempt() == 1) {
+                        Long sent = sentByDoor.get(c.doorId()).poll();
+                        int n = received.getAndIncrement();
+                        long[] l = latencies;
+                        if (sent != null && n < l.length) {
+                            l[n] = now - sent;
+                        }
+                        lastArrival = now;
                     }
-                    lastArrival = now;
+                    CommandAck ack = Signer.sign(CommandAck.unsigned(c.commandId(), c.doorId(), AckStatus.DONE, null,
+                            System.currentTimeMillis()), doorKeys.get(c.doorId()));
+                    publish(ackClient, Topics.ack(c.doorId()), CODEC.encode(ack));
                 }
-                CommandAck ack = Signer.sign(CommandAck.unsigned(c.commandId(), c.doorId(), AckStatus.DONE, null,
-                        System.currentTimeMillis()), doorKeys.get(c.doorId()));
-                publish(actuators, Topics.ack(c.doorId()), CODEC.encode(ack));
+            });
+            for (int i = k; i < doors; i += clients) {
+                actuators.subscribe(Topics.command(doorIds[i]), 1).waitForCompletion(10_000);
             }
-        });
-        actuators.subscribe(Topics.ALL_COMMANDS, 1).waitForCompletion(10_000);
+        }
         long[] seqs = new long[doors];
 
         // warm-up
-        drive(units, unitIds, doorIds, unitKeys, seqs, 2_000, 2_000);
+        drive(unitClients, unitIds, doorIds, unitKeys, seqs, 2_000, 2_000);
         System.out.printf("%nphase 1: fixed offered rate %d decisions/s for %d s%n", rate, seconds);
-        Result fixed = drive(units, unitIds, doorIds, unitKeys, seqs, rate * seconds, rate);
+        Result fixed = drive(unitClients, unitIds, doorIds, unitKeys, seqs, rate * seconds, rate);
         fixed.print();
         System.out.printf("%nphase 2: max rate, %d decisions published as fast as the client can%n", maxCount);
-        Result max = drive(units, unitIds, doorIds, unitKeys, seqs, maxCount, 0);
+        Result max = drive(unitClients, unitIds, doorIds, unitKeys, seqs, maxCount, 0);
         max.print();
 
         EventWriter writer = service.getBean(EventWriter.class);
@@ -171,16 +183,20 @@ public final class DecisionBench {
             Thread.sleep(50);
         }
         MaskGateMetrics metrics = service.getBean(MaskGateMetrics.class);
+        var registry = service.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        System.out.printf("%nevents written %.0f, writer backpressure waits %.0f, commands retried %.0f, no-ack %.0f%n",
+                count(registry, "maskgate.events.written", null), count(registry, "maskgate.events.backpressure", null),
+                count(registry, "maskgate.commands", "retried"), count(registry, "maskgate.commands", "no_ack"));
         System.out.printf("%nservice: %.0f decisions accepted; event queue drained %.1f s after the last command; "
                         + "service-side decision->command p50/p99 (from its histogram): %s%n",
                 metrics.acceptedCount(), (System.nanoTime() - lastArrival) / 1e9, serviceSide(metrics));
         System.out.printf("%nSUMMARY fixed %d/s: throughput %.0f decisions/s, latency p50 %.2f ms, p99 %.2f ms | "
                         + "max rate: sustained %.0f decisions/s, latency p50 %.2f ms, p99 %.2f ms%n",
                 rate, fixed.throughput, fixed.p50, fixed.p99, max.throughput, max.p50, max.p99);
-        units.disconnect().waitForCompletion(5_000);
-        actuators.disconnect().waitForCompletion(5_000);
-        units.close(true);
-        actuators.close(true);
+        for (MqttAsyncClient c : all) {
+            c.disconnect().waitForCompletion(5_000);
+            c.close(true);
+        }
         return fixed.complete && max.complete ? 0 : 1;
     }
 
@@ -194,7 +210,7 @@ public final class DecisionBench {
     }
 
     /** Publishes {@code count} decisions at {@code rate}/s (0 = unpaced) and waits for their commands. */
-    private Result drive(MqttAsyncClient units, String[] unitIds, String[] doorIds, HmacKey[] keys, long[] seqs,
+    private Result drive(MqttAsyncClient[] units, String[] unitIds, String[] doorIds, HmacKey[] keys, long[] seqs,
                          int count, int rate) throws Exception {
         latencies = new long[count];
         received.set(0);
@@ -213,7 +229,7 @@ public final class DecisionBench {
                     Label.MASK, 930, "bench"), keys[u]);
             byte[] payload = CODEC.encode(d);
             sentByDoor.get(doorIds[u]).add(System.nanoTime());
-            publish(units, Topics.decision(unitIds[u]), payload);
+            publish(units[u % units.length], Topics.decision(unitIds[u]), payload);
         }
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (received.get() < count && System.nanoTime() < deadline) {
@@ -229,6 +245,15 @@ public final class DecisionBench {
             q.clear();
         }
         return new Result(count, got, seconds, got / seconds, p50, p99, got == count);
+    }
+
+    private static double count(io.micrometer.core.instrument.MeterRegistry registry, String name, String result) {
+        var search = registry.find(name);
+        if (result != null) {
+            search = search.tag("result", result);
+        }
+        var counter = search.counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static String serviceSide(MaskGateMetrics metrics) {

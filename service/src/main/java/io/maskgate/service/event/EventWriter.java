@@ -48,12 +48,10 @@ public class EventWriter implements SmartLifecycle {
                                 command_id, actor, detail)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
-    private static final String INSERT_DECISION_ONCE = """
-            WITH receipt AS (
-                INSERT INTO decision_receipts (unit_id, seq) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING 1)
-            INSERT INTO events (occurred_at, kind, outcome, reason, unit_id, door_id, seq, label, score, captured_at,
-                                command_id, actor, detail)
-            SELECT ?::timestamptz, ?, ?, ?, ?, ?, ?::bigint, ?, ?::integer, ?::timestamptz, ?, ?, ? FROM receipt
+    private static final String INSERT_RECEIPTS = """
+            INSERT INTO decision_receipts (unit_id, seq)
+            SELECT DISTINCT u, s FROM unnest(?::text[], ?::bigint[]) AS r(u, s)
+            ON CONFLICT DO NOTHING RETURNING unit_id, seq
             """;
     private static final String UPSERT_COMMAND = """
             INSERT INTO door_commands (command_id, door_id, action, duration_ms, issued_at, expires_at, attempts,
@@ -249,11 +247,31 @@ public class EventWriter implements SmartLifecycle {
             }
         }
         if (!once.isEmpty()) {
-            jdbc.batchUpdate(INSERT_DECISION_ONCE, once, once.size(), (ps, e) -> {
-                ps.setString(1, e.unitId());
-                ps.setLong(2, e.seq());
-                bindEvent(ps, 3, e);
-            });
+            // one statement for the whole batch: which (unit, seq) receipts are new? only those get an event row
+            String[] units = once.stream().map(EventRecord::unitId).toArray(String[]::new);
+            Long[] seqs = once.stream().map(EventRecord::seq).toArray(Long[]::new);
+            java.util.Set<String> fresh = new java.util.HashSet<>(jdbc.execute(
+                    (org.springframework.jdbc.core.ConnectionCallback<List<String>>) con -> {
+                        try (PreparedStatement ps = con.prepareStatement(INSERT_RECEIPTS)) {
+                            ps.setArray(1, con.createArrayOf("text", units));
+                            ps.setArray(2, con.createArrayOf("bigint", seqs));
+                            List<String> keys = new ArrayList<>();
+                            try (var rs = ps.executeQuery()) {
+                                while (rs.next()) {
+                                    keys.add(rs.getString(1) + '\n' + rs.getLong(2));
+                                }
+                            }
+                            return keys;
+                        }
+                    }));
+            List<EventRecord> firstTime = new ArrayList<>();
+            for (EventRecord e : once) {
+                // a (unit, seq) twice in one batch: the first occurrence wins, like across batches
+                if (fresh.remove(e.unitId() + '\n' + e.seq())) {
+                    firstTime.add(e);
+                }
+            }
+            plain.addAll(0, firstTime);
         }
         if (!plain.isEmpty()) {
             jdbc.batchUpdate(INSERT_EVENT, plain, plain.size(), (ps, e) -> bindEvent(ps, 1, e));

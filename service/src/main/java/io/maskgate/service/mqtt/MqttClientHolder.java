@@ -10,23 +10,34 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.springframework.stereotype.Component;
 
 /**
- * Owns the service's one Paho MQTT v5 client. Kept apart from {@link MqttGateway} (which connects it and
- * routes incoming messages) so command dispatching can publish without a dependency cycle.
- * The client id is stable per replica: it names the persistent session the broker keeps while we are down.
+ * Owns the service's two Paho MQTT v5 clients. The ingest client holds the persistent session (stable client id:
+ * the broker queues QoS 1 decisions for it while we are down). Commands go out through a second client: Paho
+ * frees a QoS 1 in-flight slot only on its callback thread, so publishing from the ingest client's own callback
+ * thread would deadlock as soon as the broker's receive maximum (Mosquitto: 20) is reached.
+ * Kept apart from {@link MqttGateway} (which connects them and routes messages) to avoid a dependency cycle.
  */
 @Component
 public class MqttClientHolder implements CommandPublisher {
 
     private final MqttAsyncClient client;
+    private final MqttAsyncClient publisher;
     private final MqttEndpoint endpoint;
 
     public MqttClientHolder(MqttEndpoint endpoint, MaskGateProperties properties) throws MqttException {
         this.endpoint = endpoint;
         this.client = new MqttAsyncClient(endpoint.url(), properties.mqtt().clientId(), new MemoryPersistence());
+        this.publisher = new MqttAsyncClient(endpoint.url(), properties.mqtt().clientId() + "-pub",
+                new MemoryPersistence());
     }
 
+    /** The ingest client (persistent session, subscriptions). */
     public MqttAsyncClient client() {
         return client;
+    }
+
+    /** The command client. */
+    public MqttAsyncClient publisher() {
+        return publisher;
     }
 
     public MqttEndpoint endpoint() {
@@ -36,6 +47,6 @@ public class MqttClientHolder implements CommandPublisher {
     @Override
     public void publish(String topic, byte[] payload) throws MqttException {
         MqttMessage message = new MqttMessage(payload, 1, false, null);
-        client.publish(topic, message);
+        publisher.publish(topic, message);
     }
 }

@@ -43,6 +43,8 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
     private volatile boolean running;
     private volatile boolean subscribed;
+    private volatile boolean acksSubscribed;
+    private final CountDownLatch firstAckSubscription = new CountDownLatch(1);
     private Thread connector;
 
     public MqttGateway(MqttClientHolder holder, DecisionPipeline decisions, CommandDispatcher commands,
@@ -63,6 +65,7 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     public void start() {
         MqttAsyncClient client = holder.client();
         client.setCallback(this);
+        holder.publisher().setCallback(new CommandClientCallback());
         running = true;
         connector = new Thread(this::connectUntilUp, "maskgate-mqtt-connect");
         connector.setDaemon(true);
@@ -78,9 +81,14 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
 
     private void connectUntilUp() {
         long backoffMs = 500;
-        while (running && !holder.client().isConnected()) {
+        while (running) {
             try {
-                holder.client().connect(options()).waitForCompletion(config.connectTimeout().toMillis());
+                if (!holder.publisher().isConnected()) {
+                    holder.publisher().connect(options(true)).waitForCompletion(config.connectTimeout().toMillis());
+                }
+                if (!holder.client().isConnected()) {
+                    holder.client().connect(options(false)).waitForCompletion(config.connectTimeout().toMillis());
+                }
                 return; // connectComplete subscribes; Paho reconnects automatically from now on
             } catch (MqttException e) {
                 log.warn("MQTT connect to {} failed: {}; retrying in {} ms", holder.endpoint().url(), e.getMessage(),
@@ -95,10 +103,11 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
         }
     }
 
-    private MqttConnectionOptions options() {
+    /** Ingest: persistent session. Commands: a clean session (a lost command simply expires and is retried). */
+    private MqttConnectionOptions options(boolean commandClient) {
         MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(false);
-        o.setSessionExpiryInterval(config.sessionExpiry().toSeconds());
+        o.setCleanStart(commandClient);
+        o.setSessionExpiryInterval(commandClient ? 0L : config.sessionExpiry().toSeconds());
         o.setAutomaticReconnect(true);
         o.setAutomaticReconnectDelay(1, 30);
         o.setReceiveMaximum(config.inflight());
@@ -117,7 +126,6 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     public void connectComplete(boolean reconnect, String serverURI) {
         MqttSubscription[] subs = {
                 new MqttSubscription(decisionSubscription(), 1),
-                new MqttSubscription(Topics.ALL_ACKS, 1),
                 new MqttSubscription(Topics.ALL_STATUS, 0)};
         try {
             // asynchronous: blocking inside a Paho callback can stall the client
@@ -132,9 +140,9 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
                         }
                     }
                     subscribed = true;
-                    log.info("MQTT {} to {} as {}; subscribed to {}, {}, {}",
+                    log.info("MQTT {} to {} as {}; subscribed to {}, {}",
                             reconnect ? "reconnected" : "connected", serverURI, holder.client().getClientId(),
-                            subs[0].getTopic(), subs[1].getTopic(), subs[2].getTopic());
+                            subs[0].getTopic(), subs[1].getTopic());
                     firstSubscription.countDown();
                 }
 
@@ -187,30 +195,33 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     }
 
     public boolean isConnected() {
-        return holder.client().isConnected() && subscribed;
+        return holder.client().isConnected() && holder.publisher().isConnected() && subscribed && acksSubscribed;
     }
 
     /** Blocks until the first subscription is in place (tests, bench). */
     public boolean awaitSubscribed(long timeoutMs) throws InterruptedException {
-        return firstSubscription.await(timeoutMs, TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        return firstAckSubscription.await(timeoutMs, TimeUnit.MILLISECONDS)
+                && firstSubscription.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void stop() {
         running = false;
-        MqttAsyncClient client = holder.client();
-        try {
-            if (client.isConnected()) {
-                // the session (and its queued QoS 1 messages) outlives this disconnect: session expiry is set
-                client.disconnect(5_000).waitForCompletion(10_000);
+        for (MqttAsyncClient client : new MqttAsyncClient[] {holder.client(), holder.publisher()}) {
+            try {
+                if (client.isConnected()) {
+                    // the ingest session (and its queued QoS 1 messages) outlives this disconnect
+                    client.disconnect(5_000).waitForCompletion(10_000);
+                }
+            } catch (MqttException e) {
+                log.warn("MQTT disconnect of {}: {}", client.getClientId(), e.getMessage());
             }
-        } catch (MqttException e) {
-            log.warn("MQTT disconnect: {}", e.getMessage());
-        }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            log.debug("MQTT close: {}", e.getMessage());
+            try {
+                client.close(true);
+            } catch (MqttException e) {
+                log.debug("MQTT close: {}", e.getMessage());
+            }
         }
         subscribed = false;
         log.info("MQTT ingest stopped");
@@ -224,6 +235,61 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /**
+     * Callback of the command client: it also carries the acks (unshared subscription, every replica sees the
+     * acks of its own commands), so acks are never queued behind a backlog of decisions.
+     */
+    private final class CommandClientCallback implements MqttCallback {
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+            try {
+                holder.publisher().subscribe(new MqttSubscription[] {new MqttSubscription(Topics.ALL_ACKS, 1)}, null,
+                        new MqttActionListener() {
+                            @Override
+                            public void onSuccess(IMqttToken token) {
+                                acksSubscribed = true;
+                                firstAckSubscription.countDown();
+                            }
+
+                            @Override
+                            public void onFailure(IMqttToken token, Throwable e) {
+                                log.error("MQTT ack subscription failed: {}", e == null ? "?" : e.getMessage());
+                            }
+                        }, new MqttProperties());
+            } catch (MqttException e) {
+                log.error("MQTT ack subscription failed: {}", e.getMessage());
+            }
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            try {
+                commands.onAck(topic, message.getPayload());
+            } catch (RuntimeException e) {
+                log.error("unexpected failure handling an ack on {}", topic, e);
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            acksSubscribed = false;
+            log.warn("MQTT command client disconnected: {}", response);
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            log.warn("MQTT command client error: {}", exception.getMessage());
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
     }
 
     /** Stops before the event writer ({@link EventWriter#PHASE}). */
