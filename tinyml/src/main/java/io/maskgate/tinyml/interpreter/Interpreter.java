@@ -11,7 +11,8 @@ import io.maskgate.tinyml.model.TfliteModel;
 import java.util.Arrays;
 
 /**
- * Runs one int8 TFLite graph with TFLite Micro's arithmetic. Construction plans the arena and prepares every
+ * Runs one int8 TFLite graph with TFLite Micro's arithmetic (or, for cross-checks only, TensorFlow Lite's; see
+ * {@link Arithmetic}). Construction plans the arena and prepares every
  * kernel (all validation happens here); {@link #invoke(byte[], byte[])} then allocates nothing. Not thread-safe:
  * use one interpreter per thread (the {@link TfliteModel} itself can be shared).
  */
@@ -26,7 +27,15 @@ public final class Interpreter {
     private final int outputOffset;
 
     public Interpreter(TfliteModel model) throws ModelFormatException {
-        this(model, false);
+        this(model, false, Arithmetic.TFLM);
+    }
+
+    /**
+     * An interpreter with explicit requantisation rules. {@link Arithmetic#TFLM} (the default) is the device's
+     * arithmetic; {@link Arithmetic#TFLITE_REFERENCE} only serves cross-checks against TensorFlow Lite.
+     */
+    public Interpreter(TfliteModel model, Arithmetic arithmetic) throws ModelFormatException {
+        this(model, false, arithmetic);
     }
 
     /**
@@ -34,11 +43,18 @@ public final class Interpreter {
      * after invoke (for layer-by-layer comparison with another runtime). Same results, more memory.
      */
     public static Interpreter keepingAllTensors(TfliteModel model) throws ModelFormatException {
-        return new Interpreter(model, true);
+        return new Interpreter(model, true, Arithmetic.TFLM);
     }
 
-    private Interpreter(TfliteModel model, boolean keepAll) throws ModelFormatException {
+    /** {@link #keepingAllTensors(TfliteModel)} with explicit requantisation rules. */
+    public static Interpreter keepingAllTensors(TfliteModel model, Arithmetic arithmetic)
+            throws ModelFormatException {
+        return new Interpreter(model, true, arithmetic);
+    }
+
+    private Interpreter(TfliteModel model, boolean keepAll, Arithmetic arithmetic) throws ModelFormatException {
         this.model = model;
+        java.util.Objects.requireNonNull(arithmetic, "arithmetic");
         if (model.inputs().length != 1 || model.outputs().length < 1) {
             throw new ModelFormatException("expected exactly one graph input and at least one output, got "
                     + model.inputs().length + " inputs and " + model.outputs().length + " outputs");
@@ -52,7 +68,7 @@ public final class Interpreter {
         ArenaPlanner.Plan plan = ArenaPlanner.plan(model, keepAll);
         arena = new byte[plan.arenaBytes()];
         offsets = plan.offsets();
-        KernelContext ctx = new KernelContext(model, arena, offsets);
+        KernelContext ctx = new KernelContext(model, arena, offsets, arithmetic);
         kernels = new Kernel[model.operators().size()];
         for (OperatorSpec op : model.operators()) {
             kernels[op.index()] = OpRegistry.prepare(op, ctx);

@@ -231,11 +231,11 @@ final class Conv2DKernel implements Kernel {
             long t = acc[c2];
             int s0 = (int) t;
             int c = 2 * c2;
-            int v = QuantMath.multiplyByQuantizedMultiplier(s0 + q.bias[c], q.multiplier[c], q.shift[c]) + outputOffset;
+            int v = q.requantize(s0 + q.bias[c], c) + outputOffset;
             out[outPos + c] = (byte) Math.min(Math.max(v, actMin), actMax);
             if (c + 1 < oc) {
                 int s1 = (int) ((t - s0) >> 32);
-                v = QuantMath.multiplyByQuantizedMultiplier(s1 + q.bias[c + 1], q.multiplier[c + 1], q.shift[c + 1])
+                v = q.requantize(s1 + q.bias[c + 1], c + 1)
                         + outputOffset;
                 out[outPos + c + 1] = (byte) Math.min(Math.max(v, actMin), actMax);
             }
@@ -308,7 +308,7 @@ final class Conv2DKernel implements Kernel {
                     }
                     int outPos = outBase + ((b * outH + oy) * outW + ox) * oc;
                     for (int c = 0; c < oc; c++) {
-                        int v = QuantMath.multiplyByQuantizedMultiplier(sums[c] + q.bias[c], q.multiplier[c], q.shift[c])
+                        int v = q.requantize(sums[c] + q.bias[c], c)
                                 + outputOffset;
                         out[outPos + c] = (byte) Math.min(Math.max(v, actMin), actMax);
                     }

@@ -127,7 +127,7 @@ final class DepthwiseConv2DKernel implements Kernel {
                     }
                     int outPos = outBase + ((b * outH + oy) * outW + ox) * oc;
                     for (int c = 0; c < oc; c++) {
-                        int v = QuantMath.multiplyByQuantizedMultiplier(acc[c], q.multiplier[c], q.shift[c]) + outputOffset;
+                        int v = q.requantize(acc[c], c) + outputOffset;
                         out[outPos + c] = (byte) Math.min(Math.max(v, actMin), actMax);
                     }
                 }
@@ -164,7 +164,7 @@ final class DepthwiseConv2DKernel implements Kernel {
                     }
                     int outPos = outBase + ((b * outH + oy) * outW + ox) * oc;
                     for (int c = 0; c < oc; c++) {
-                        int v = QuantMath.multiplyByQuantizedMultiplier(acc[c], q.multiplier[c], q.shift[c]) + outputOffset;
+                        int v = q.requantize(acc[c], c) + outputOffset;
                         out[outPos + c] = (byte) Math.min(Math.max(v, actMin), actMax);
                     }
                 }

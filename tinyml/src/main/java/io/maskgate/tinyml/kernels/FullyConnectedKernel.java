@@ -80,7 +80,7 @@ final class FullyConnectedKernel implements Kernel {
             }
             int outPos = outBase + b * n;
             for (int u = 0; u < n; u++) {
-                int v = QuantMath.multiplyByQuantizedMultiplier(acc[u], q.multiplier[u], q.shift[u]) + outputOffset;
+                int v = q.requantize(acc[u], u) + outputOffset;
                 out[outPos + u] = (byte) Math.min(Math.max(v, actMin), actMax);
             }
         }

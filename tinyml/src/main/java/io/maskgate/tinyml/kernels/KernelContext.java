@@ -1,5 +1,6 @@
 package io.maskgate.tinyml.kernels;
 
+import io.maskgate.tinyml.interpreter.Arithmetic;
 import io.maskgate.tinyml.model.ModelFormatException;
 import io.maskgate.tinyml.model.OperatorSpec;
 import io.maskgate.tinyml.model.TensorSpec;
@@ -16,11 +17,22 @@ public final class KernelContext {
     private final TfliteModel model;
     private final byte[] arena;
     private final int[] offsets;
+    private final Arithmetic arithmetic;
 
     public KernelContext(TfliteModel model, byte[] arena, int[] offsets) {
+        this(model, arena, offsets, Arithmetic.TFLM);
+    }
+
+    public KernelContext(TfliteModel model, byte[] arena, int[] offsets, Arithmetic arithmetic) {
         this.model = model;
         this.arena = arena;
         this.offsets = offsets;
+        this.arithmetic = arithmetic;
+    }
+
+    /** Requantisation rules the kernels must follow (TFLM unless a TensorFlow Lite cross-check asks otherwise). */
+    public Arithmetic arithmetic() {
+        return arithmetic;
     }
 
     public TensorSpec tensor(int index) {

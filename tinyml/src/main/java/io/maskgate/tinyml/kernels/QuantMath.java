@@ -37,6 +37,14 @@ public final class QuantMath {
         return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x * (1 << left), multiplier), right);
     }
 
+    /**
+     * TensorFlow Lite's (XNNPACK's) fp32 requantisation, for cross-checks only: float(x) * scale in single
+     * precision, rounded to nearest even, saturated to int.
+     */
+    public static int requantizeFloat(int x, float scale) {
+        return (int) Math.rint((float) x * scale);
+    }
+
     /** Saturating x * 2^exponent for exponent > 0 (gemmlowp SaturatingRoundingMultiplyByPOT). */
     public static int saturatingShiftLeft(int x, int exponent) {
         int threshold = (1 << (31 - exponent)) - 1;

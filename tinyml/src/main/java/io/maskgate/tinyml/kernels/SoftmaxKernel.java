@@ -1,5 +1,6 @@
 package io.maskgate.tinyml.kernels;
 
+import io.maskgate.tinyml.interpreter.Arithmetic;
 import io.maskgate.tinyml.model.ModelFormatException;
 import io.maskgate.tinyml.model.OperatorSpec;
 import io.maskgate.tinyml.model.TensorSpec;
@@ -8,6 +9,9 @@ import io.maskgate.tinyml.model.TensorSpec;
  * int8 SOFTMAX over the last dimension in fixed point, as TFLite's reference int8 softmax: differences to the row
  * maximum scaled by beta*scale into 5 integer bits, exp on negative values, sum with 12 integer bits, reciprocal,
  * output in 1/256 steps offset by -128. Differences below diff_min contribute nothing and output -128.
+ * Under {@link Arithmetic#TFLITE_REFERENCE} (cross-checks only) it follows desktop TFLite's optimized int8
+ * softmax instead: a float table exp(-input scale * beta * (max - x)), a float sum, and
+ * round(e / (sum * output scale)) + output zero point.
  */
 final class SoftmaxKernel implements Kernel {
     static final int SCALED_DIFF_INTEGER_BITS = 5;
@@ -15,6 +19,10 @@ final class SoftmaxKernel implements Kernel {
     private final byte[] in, out;
     private final int inBase, outBase, rows, depth, inputMultiplier, inputLeftShift, diffMin;
     private final int[] bitsOverUnit = new int[1];
+    /** exp(-input scale * beta * d) for d = 0..255 in float, or null under TFLM rules. */
+    private final float[] expTable;
+    private final float outScale;
+    private final int outZeroPoint;
 
     private SoftmaxKernel(OperatorSpec op, KernelContext ctx) throws ModelFormatException {
         TensorSpec input = ctx.input(op, 0);
@@ -39,6 +47,17 @@ final class SoftmaxKernel implements Kernel {
         inputMultiplier = m.multiplier();
         inputLeftShift = m.shift();
         diffMin = -inputRadius(SCALED_DIFF_INTEGER_BITS, inputLeftShift);
+        outScale = output.quantization().scale();
+        outZeroPoint = output.quantization().zeroPoint();
+        if (ctx.arithmetic() == Arithmetic.TFLITE_REFERENCE) {
+            expTable = new float[256];
+            float negScaledBeta = -input.quantization().scale() * op.options().beta();
+            for (int d = 0; d < 256; d++) {
+                expTable[d] = (float) Math.exp(negScaledBeta * d);
+            }
+        } else {
+            expTable = null;
+        }
         in = ctx.array(op.inputs()[0]);
         inBase = ctx.base(op.inputs()[0]);
         out = ctx.array(op.outputs()[0]);
@@ -62,6 +81,10 @@ final class SoftmaxKernel implements Kernel {
 
     @Override
     public void invoke() {
+        if (expTable != null) {
+            invokeFloatTable();
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int base = inBase + r * depth;
             int max = -128;
@@ -90,6 +113,26 @@ final class SoftmaxKernel implements Kernel {
                     v = -128;
                 }
                 out[outPos + c] = (byte) v;
+            }
+        }
+    }
+
+    private void invokeFloatTable() {
+        for (int r = 0; r < rows; r++) {
+            int base = inBase + r * depth;
+            int max = -128;
+            for (int c = 0; c < depth; c++) {
+                max = Math.max(max, in[base + c]);
+            }
+            float sum = 0f;
+            for (int c = 0; c < depth; c++) {
+                sum += expTable[max - in[base + c]];
+            }
+            float inverse = 1.0f / (sum * outScale);
+            int outPos = outBase + r * depth;
+            for (int c = 0; c < depth; c++) {
+                int v = (int) QuantMath.roundHalfAway(expTable[max - in[base + c]] * inverse) + outZeroPoint;
+                out[outPos + c] = (byte) Math.min(Math.max(v, -128), 127);
             }
         }
     }
