@@ -14,8 +14,8 @@ public enum Arithmetic {
     TFLM,
     /**
      * TensorFlow Lite's desktop rules: XNNPACK's float requantisation of CONV_2D, DEPTHWISE_CONV_2D and
-     * FULLY_CONNECTED ({@code float(acc) * float(in*w/out)}, round to nearest even), XNNPACK's integer ADD, and
-     * TFLite's lookup-table int8 softmax. Other ops keep the TFLM rules.
+     * FULLY_CONNECTED ({@code float(acc) * float(in*w/out)}, round to nearest even) and of MEAN (global average
+     * pooling), XNNPACK's integer ADD, and TFLite's lookup-table int8 softmax. Other ops keep the TFLM rules.
      */
     TFLITE_REFERENCE
 }

@@ -7,7 +7,9 @@ import io.maskgate.tinyml.model.TensorSpec;
 /**
  * int8 MEAN over constant axes (TFLM reduce): with equal input/output quantisation the raw sum is divided by
  * the element count truncating toward zero; otherwise the sum minus zp*count is requantised with the multiplier
- * input/output scale folded with 1/count exactly as TFLite's QuantizedMeanOrSum does.
+ * input/output scale folded with 1/count exactly as TFLite's QuantizedMeanOrSum does. Under
+ * {@link io.maskgate.tinyml.interpreter.Arithmetic#TFLITE_REFERENCE} (cross-checks only) it requantises like
+ * XNNPACK's global average pooling: rint(float(sum - zp*count) * in_scale / (out_scale * count)) + out zp.
  */
 final class MeanKernel implements Kernel {
     private final byte[] in, out;
@@ -15,6 +17,8 @@ final class MeanKernel implements Kernel {
     private final boolean sameQuant;
     private final int[] outIndex;
     private final int[] sums;
+    /** XNNPACK global-average-pool requantisation scale in float (TFLITE_REFERENCE only), else 0. */
+    private final float floatScale;
 
     private MeanKernel(OperatorSpec op, KernelContext ctx) throws ModelFormatException {
         TensorSpec input = ctx.input(op, 0);
@@ -76,6 +80,8 @@ final class MeanKernel implements Kernel {
         mult = count <= 0 ? m.multiplier() : (int) (((long) m.multiplier() << s) / count);
         shift = m.shift() - s;
         sums = new int[outCount];
+        floatScale = ctx.arithmetic() == io.maskgate.tinyml.interpreter.Arithmetic.TFLITE_REFERENCE && count > 0
+                ? input.quantization().scale() / (output.quantization().scale() * (float) count) : 0f;
         in = ctx.array(op.inputs()[0]);
         inBase = ctx.base(op.inputs()[0]);
         out = ctx.array(op.outputs()[0]);
@@ -96,6 +102,8 @@ final class MeanKernel implements Kernel {
             int v;
             if (count == 0) {
                 v = 0;
+            } else if (floatScale != 0f) {
+                v = QuantMath.requantizeFloat(sums[o] - inZp * count, floatScale) + outZp;
             } else if (sameQuant) {
                 v = sums[o] / count;
             } else {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The cross-check-only TFLITE_REFERENCE arithmetic against hand-computed values where its rounding differs from
- * TFLM's: ties to even in float requantisation, round half up in XNNPACK's ADD, float softmax.
+ * TFLM's: ties to even in float requantisation and MEAN, round half up in XNNPACK's ADD, float softmax.
  */
 class TfliteReferenceArithmeticTest {
 
@@ -77,5 +77,14 @@ class TfliteReferenceArithmeticTest {
         int[] expected = {(int) Math.round(256 * e0 / sum) - 128, (int) Math.round(256 * e1 / sum) - 128,
                 (int) Math.round(256 * e2 / sum) - 128};
         assertArrayEquals(expected, run(b, y, bytes(20, 10, 0), Arithmetic.TFLITE_REFERENCE));
+    }
+
+    @Test
+    void meanFollowsXnnpackFloatAveragePoolRounding() throws Exception {
+        ModelBuilder b = new ModelBuilder("t");
+        int x = b.input("x", new int[] {1, 1, 2, 2}, 1f, 0);
+        int y = b.mean("m", x, new int[] {1, 2}, false, 1f, 0);
+        // channel 0: (1 + 2) / 2 = 1.5 -> 2 ; channel 1: (1 + 4) / 2 = 2.5 -> 2 (ties to even)
+        assertArrayEquals(new int[] {2, 2}, run(b, y, bytes(1, 1, 2, 4), Arithmetic.TFLITE_REFERENCE));
     }
 }
