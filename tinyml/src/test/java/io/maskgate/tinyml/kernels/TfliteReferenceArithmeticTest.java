@@ -87,4 +87,14 @@ class TfliteReferenceArithmeticTest {
         // channel 0: (1 + 2) / 2 = 1.5 -> 2 ; channel 1: (1 + 4) / 2 = 2.5 -> 2 (ties to even)
         assertArrayEquals(new int[] {2, 2}, run(b, y, bytes(1, 1, 2, 4), Arithmetic.TFLITE_REFERENCE));
     }
+
+    @Test
+    void logisticUsesTflitesFloatTable() throws Exception {
+        ModelBuilder b = new ModelBuilder("t");
+        int x = b.input("x", new int[] {1, 6}, 0.5f, 0);
+        int y = b.logistic("l", x);
+        // real x = 0, 1, -1, 3, 63.5, -64; sigmoid * 256 = 128, 187.15, 68.85, 243.86, 256, ~0 -> round, -128, clamp
+        assertArrayEquals(new int[] {0, 59, -59, 116, 127, -128},
+                run(b, y, bytes(0, 2, -2, 6, 127, -128), Arithmetic.TFLITE_REFERENCE));
+    }
 }
