@@ -24,14 +24,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class ServiceHarness implements AutoCloseable {
 
-    static final String ADMIN = "e2e-admin";
-
     private final ConfigurableApplicationContext context;
+    private final String admin;
     private final String password;
     private final String baseUrl;
 
-    private ServiceHarness(ConfigurableApplicationContext context, String password) {
+    private ServiceHarness(ConfigurableApplicationContext context, String admin, String password) {
         this.context = context;
+        this.admin = admin;
         this.password = password;
         this.baseUrl = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
     }
@@ -40,6 +40,7 @@ final class ServiceHarness implements AutoCloseable {
         String run = UUID.randomUUID().toString().substring(0, 8);
         byte[] master = new byte[32];
         new SecureRandom().nextBytes(master);
+        String admin = "e2e-admin-" + run; // unique: the database may be shared with earlier runs
         String password = "e2e-" + UUID.randomUUID();
         Path data = Files.createTempDirectory("maskgate-e2e");
         Map<String, Object> p = new HashMap<>();
@@ -49,7 +50,7 @@ final class ServiceHarness implements AutoCloseable {
         p.put("maskgate.mqtt.share-group", "e2e" + run);
         p.put("maskgate.mqtt.session-expiry", "120s");
         p.put("maskgate.security.master-key", Base64.getEncoder().encodeToString(master));
-        p.put("maskgate.security.admin-user", ADMIN);
+        p.put("maskgate.security.admin-user", admin);
         p.put("maskgate.security.admin-password", password);
         p.put("maskgate.data-dir", data.toString());
         String db = System.getenv("MASKGATE_IT_DB_URL");
@@ -65,11 +66,27 @@ final class ServiceHarness implements AutoCloseable {
             ctx.close();
             throw new IllegalStateException("the service did not subscribe to " + mqttUrl);
         }
-        return new ServiceHarness(ctx, password);
+        return new ServiceHarness(ctx, admin, password);
+    }
+
+    /**
+     * Waits until the service's MQTT clients are connected and subscribed again (after an outage the service
+     * reconnects with its own backoff, up to 30 s between attempts).
+     */
+    boolean awaitMqttConnected(long timeoutMs) throws InterruptedException {
+        MqttGateway gateway = context.getBean(MqttGateway.class);
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (!gateway.isConnected()) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
     }
 
     ServiceClient client() {
-        return new ServiceClient(baseUrl, ADMIN, password.toCharArray());
+        return new ServiceClient(baseUrl, admin, password.toCharArray());
     }
 
     /** Every event matching the query, following the cursor. */
