@@ -9,9 +9,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
@@ -27,9 +27,13 @@ class SecurityConfig {
     SecurityFilterChain api(HttpSecurity http, ObjectMapper json) throws Exception {
         String admin = Role.ADMIN.name();
         String operator = Role.OPERATOR.name();
+        AuthenticationEntryPoint unauthorized = (req, res, ex) -> {
+            res.setHeader("WWW-Authenticate", "Basic realm=\"maskgate\"");
+            problem(json, res, HttpStatus.UNAUTHORIZED, "authentication required");
+        };
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .httpBasic(Customizer.withDefaults())
+                .httpBasic(b -> b.authenticationEntryPoint(unauthorized))
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
                                 "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
@@ -41,10 +45,7 @@ class SecurityConfig {
                         .requestMatchers("/api/**", "/actuator/**").hasRole(admin)
                         .anyRequest().denyAll())
                 .exceptionHandling(e -> e
-                        .authenticationEntryPoint((req, res, ex) -> {
-                            res.setHeader("WWW-Authenticate", "Basic realm=\"maskgate\"");
-                            problem(json, res, HttpStatus.UNAUTHORIZED, "authentication required");
-                        })
+                        .authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler((req, res, ex) ->
                                 problem(json, res, HttpStatus.FORBIDDEN, "your role may not do this")));
         return http.build();

@@ -43,8 +43,10 @@ class RestApiIT extends AbstractServiceIT {
         ResponseEntity<String> noAuth = anonymous.getForEntity("/api/doors", String.class);
         assertThat(noAuth.getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
         assertThat(noAuth.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-        assertThat(anonymous.withBasicAuth(ADMIN, "wrong-password").getForEntity("/api/doors", String.class)
-                .getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        ResponseEntity<String> wrong = anonymous.withBasicAuth(ADMIN, "wrong-password")
+                .getForEntity("/api/doors", String.class);
+        assertThat(wrong.getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(wrong.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 
         assertThat(op.getForEntity("/api/doors", String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
         ResponseEntity<String> forbidden = op.postForEntity("/api/doors", Map.of("id", id("d")), String.class);
