@@ -15,7 +15,8 @@ public enum Arithmetic {
     /**
      * TensorFlow Lite's desktop rules: XNNPACK's float requantisation of CONV_2D, DEPTHWISE_CONV_2D and
      * FULLY_CONNECTED ({@code float(acc) * float(in*w/out)}, round to nearest even) and of MEAN (global average
-     * pooling), XNNPACK's integer ADD, and TFLite's lookup-table int8 softmax. Other ops keep the TFLM rules.
+     * pooling), XNNPACK's integer ADD, and TFLite's lookup-table int8 softmax and logistic. Other ops keep the
+     * TFLM rules.
      */
     TFLITE_REFERENCE
 }
