@@ -146,9 +146,14 @@ public final class Demo {
         Optional<ModelLocator.Located> model = ModelLocator.find(home, data);
         Path frames;
         boolean simulated;
+        Path bundled = home.resolve("device-agent/demo-faces");
         if (Files.isDirectory(test)) {
             frames = test;
             simulated = model.isEmpty();
+        } else if (Files.isDirectory(bundled)) {
+            frames = bundled;
+            simulated = model.isEmpty();
+            System.out.println("demo: datasets not found at " + data + "; using the sample faces in " + bundled);
         } else {
             frames = PlaceholderFaces.write(var.resolve("frames"), 4, 1);
             simulated = true;
