@@ -1,6 +1,7 @@
 package io.maskgate.trainer.quant;
 
 import io.maskgate.tinyml.image.ImagePreprocessor;
+import io.maskgate.tinyml.interpreter.Arithmetic;
 import io.maskgate.tinyml.interpreter.Interpreter;
 import io.maskgate.tinyml.interpreter.TensorInfo;
 import io.maskgate.tinyml.model.ModelFormatException;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
  */
 public final class Int8Model {
     private final TfliteModel model;
+    private final Arithmetic arithmetic;
     private final Interpreter interpreter;
     private final TensorInfo in;
     private final TensorInfo out;
@@ -27,9 +29,18 @@ public final class Int8Model {
     private final ImagePreprocessor preprocessor;
 
     public Int8Model(TfliteModel model) {
+        this(model, Arithmetic.TFLM);
+    }
+
+    /**
+     * {@link Arithmetic#TFLM} is what the door camera runs; {@link Arithmetic#TFLITE_REFERENCE} only serves the
+     * value-for-value comparison with TensorFlow Lite itself.
+     */
+    public Int8Model(TfliteModel model, Arithmetic arithmetic) {
         this.model = model;
+        this.arithmetic = arithmetic;
         try {
-            this.interpreter = new Interpreter(model);
+            this.interpreter = new Interpreter(model, arithmetic);
         } catch (ModelFormatException e) {
             throw new DataException("tinyml cannot run the model: " + e.getMessage(), e);
         }
@@ -49,6 +60,10 @@ public final class Int8Model {
         } catch (IOException | ModelFormatException e) {
             throw new DataException("cannot read model " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    public Arithmetic arithmetic() {
+        return arithmetic;
     }
 
     public TfliteModel model() {

@@ -2,6 +2,7 @@ package io.maskgate.trainer.quant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.maskgate.tinyml.interpreter.Arithmetic;
 import io.maskgate.trainer.data.Batch;
 import io.maskgate.trainer.data.BatchProducer;
 import io.maskgate.trainer.data.DataException;
@@ -42,7 +43,18 @@ public final class TfliteReference {
         return Files.isExecutable(tool());
     }
 
+    /** Compares with {@code ours} in its own arithmetic (TFLM unless it was built otherwise). */
     public static Comparison compare(Path tflite, Int8Model ours, List<SourceImage> images) throws IOException {
+        return compare(tflite, ours, images, ours.arithmetic());
+    }
+
+    /**
+     * Compares with our interpreter in the given arithmetic: {@link Arithmetic#TFLM} shows how far the camera's
+     * arithmetic is from TFLite, {@link Arithmetic#TFLITE_REFERENCE} proves file and runtime match TFLite.
+     */
+    public static Comparison compare(Path tflite, Int8Model model, List<SourceImage> images, Arithmetic arithmetic)
+            throws IOException {
+        Int8Model ours = model.arithmetic() == arithmetic ? model : new Int8Model(model.model(), arithmetic);
         if (!available()) {
             throw new DataException("TFLite reference tool not found: " + tool());
         }

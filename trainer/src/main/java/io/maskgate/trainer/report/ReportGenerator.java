@@ -2,6 +2,7 @@ package io.maskgate.trainer.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.maskgate.tinyml.interpreter.Arithmetic;
 import io.maskgate.tinyml.model.OperatorSpec;
 import io.maskgate.tinyml.model.TfliteModel;
 import io.maskgate.tinyml.writer.TfliteWriter;
@@ -114,17 +115,18 @@ public final class ReportGenerator {
             Pair o = evaluate(f, q, observations);
             String ref = "not run (tool missing)";
             if (TfliteReference.available()) {
-                TfliteReference.Comparison c = TfliteReference.compare(tflite, q, test.images());
+                TfliteReference.Comparison c = TfliteReference.compare(tflite, q, test.images(), Arithmetic.TFLM);
+                TfliteReference.Comparison r = TfliteReference.compare(tflite, q, test.images(),
+                        Arithmetic.TFLITE_REFERENCE);
                 Path cut = Files.createTempFile("logits-", ".tflite");
                 try {
                     TfliteWriter.write(withoutLastOp(q.model()), cut);
                     TfliteReference.Comparison l = TfliteReference.compare(cut, new Int8Model(withoutLastOp(q.model())),
                             test.images());
-                    ref = String.format(Locale.ROOT, "%d test images: output max |diff| %d LSB, within 1 LSB %d "
-                                    + "(%.1f%%), histogram of |diff| %s; logits (graph cut before LOGISTIC) max |diff| "
-                                    + "%d LSB, histogram %s", c.images(), c.maxAbsDiff(), c.within(1),
-                            100.0 * c.within(1) / c.images(), Arrays.toString(c.histogram()), l.maxAbsDiff(),
-                            Arrays.toString(l.histogram()));
+                    ref = String.format(Locale.ROOT, "%d test images; TFLM arithmetic (the camera): %s, logits "
+                                    + "(graph cut before LOGISTIC) max |diff| %d LSB, histogram %s; TFLITE_REFERENCE "
+                                    + "arithmetic (TFLite's rounding): %s", c.images(), summary(c), l.maxAbsDiff(),
+                            Arrays.toString(l.histogram()), summary(r));
                 } finally {
                     Files.deleteIfExists(cut);
                 }
@@ -141,6 +143,13 @@ public final class ReportGenerator {
                     rec == null ? 0 : rec.seed(), rec == null ? 0 : (rec.loadAverageStart() + rec.loadAverageEnd()) / 2,
                     ref, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), GitInfo.head(models));
         }
+    }
+
+    private static String summary(TfliteReference.Comparison c) {
+        int values = Arrays.stream(c.histogram()).sum();
+        return String.format(Locale.ROOT, "output max |diff| %d LSB, within 1 LSB %d/%d (%.1f%%), exactly equal %d, "
+                        + "histogram of |diff| %s", c.maxAbsDiff(), c.within(1), values, 100.0 * c.within(1) / values,
+                c.within(0), Arrays.toString(c.histogram()));
     }
 
     private record Pair(Scores floatScores, Scores int8Scores, double agreement, double maxDiff) {

@@ -65,7 +65,9 @@ final class ReportMarkdown {
                 + "32x32 come on top of this. MACs count convolutions and fully connected layers; pooling and "
                 + "means are not counted. The OpenMV H7 budget for model plus scratch is 400 KB.\n\n");
         b.append("TensorFlow Lite check (`../shared/tools/tflite-ref`, same int8 input tensors, raw int8 outputs "
-                + "compared with tinyml's):\n\n");
+                + "compared with tinyml's, in both of tinyml's arithmetic modes: TFLM = the fixed-point rules the camera "
+                + "runs; TFLITE_REFERENCE = TensorFlow Lite's own rounding, which shows whether the file and the "
+                + "runtime compute what TensorFlow Lite computes):\n\n");
         for (ModelReport r : rows.values()) {
             b.append("- ").append(r.arch()).append(": ").append(r.tfliteReference()).append('\n');
         }
@@ -129,11 +131,13 @@ final class ReportMarkdown {
             - Sizes: our float size is the SavedModel directory (graph + variables); the int8 size is the .tflite
               written by tinyml's writer, whose per-channel quantisation parameters (float scales and int64 zero
               points per channel) are a noticeable part of a small model's file.
-            - int8 vs TensorFlow Lite: TFLite's XNNPACK path requantises with a float multiply where tinyml (like
-              TFLite Micro) uses integer fixed-point multipliers, so intermediate values occasionally differ by
-              one LSB; the logit histograms above show how far that carries. At the LOGISTIC output one logit LSB
-              is worth up to 64 x (logit scale) output LSB near p = 0.5 (sigmoid slope 1/4, output scale 1/256),
-              which is where the larger output differences come from; confident outputs agree exactly.
+            - int8 vs TensorFlow Lite: TFLite's XNNPACK path requantises with a float multiply where tinyml's
+              default TFLM arithmetic (like TFLite Micro on the camera) uses integer fixed-point multipliers, so
+              intermediate values occasionally differ by one LSB; the TFLM logit histograms above show how far
+              that carries. At the LOGISTIC output one logit LSB is worth up to 64 x (logit scale) output LSB
+              near p = 0.5 (sigmoid slope 1/4, output scale 1/256), which is where the larger TFLM-mode output
+              differences come from. The TFLITE_REFERENCE rows use TFLite's rounding rules (XNNPACK
+              requantisation, TFLite's float lookup-table LOGISTIC) in the same runtime on the same file.
             """;
 
     private static String kb(long bytes) {
