@@ -59,8 +59,11 @@ public final class DecisionBench {
     private final AtomicInteger received = new AtomicInteger();
     private volatile long lastArrival;
 
-    private DecisionBench(int doors) {
+    private final int warmup;
+
+    private DecisionBench(int doors, int warmup) {
         this.doors = doors;
+        this.warmup = warmup;
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,16 +71,19 @@ public final class DecisionBench {
             System.out.println("""
                     Usage: ./maskgate bench decisions [--mqtt URL] [--db-url JDBC --db-user U --db-password P]
                                                       [--rate 1000] [--seconds 10] [--max-count 50000] [--doors 20]
+                                                      [--warmup 20000]
                       --mqtt       broker to drive (e.g. tcp://127.0.0.1:1883); default: the in-process broker
                       --db-url     PostgreSQL for the service's event log; default: embedded PostgreSQL (temp dir)
                       --rate       offered decisions/s in the fixed-rate phase; --seconds its length
-                      --max-count  decisions in the max-rate phase (published as fast as the client can)""");
+                      --max-count  decisions in the max-rate phase (published as fast as the client can)
+                      --warmup     unmeasured decisions first (JIT warm-up), then the event log is drained""");
             return;
         }
         int rate = Integer.parseInt(value(args, "--rate", "1000"));
         int seconds = Integer.parseInt(value(args, "--seconds", "10"));
         int maxCount = Integer.parseInt(value(args, "--max-count", "50000"));
         int doorCount = Integer.parseInt(value(args, "--doors", "20"));
+        int warmup = Integer.parseInt(value(args, "--warmup", "20000"));
         String run = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
         Path dataDir = Files.createTempDirectory("maskgate-bench-");
         List<String> props = new ArrayList<>(List.of(
@@ -105,7 +111,7 @@ public final class DecisionBench {
                 .web(WebApplicationType.NONE).run(props.toArray(String[]::new));
         int status = 0;
         try {
-            status = new DecisionBench(doorCount).run(service, run, rate, seconds, maxCount);
+            status = new DecisionBench(doorCount, warmup).run(service, run, rate, seconds, maxCount);
         } finally {
             service.close();
         }
@@ -168,20 +174,20 @@ public final class DecisionBench {
         }
         long[] seqs = new long[doors];
 
-        // warm-up
-        drive(unitClients, unitIds, doorIds, unitKeys, seqs, 2_000, 2_000);
+        // warm-up: the service is long-running, so measure it with its hot path JIT-compiled (a short warm-up
+        // leaves the C2 compiler busy during phase 1), then let the event writer catch up before measuring
+        EventWriter writer = service.getBean(EventWriter.class);
+        System.out.printf("warm-up: %d decisions%n", warmup);
+        drive(unitClients, unitIds, doorIds, unitKeys, seqs, warmup, 0);
+        awaitDrained(writer);
         System.out.printf("%nphase 1: fixed offered rate %d decisions/s for %d s%n", rate, seconds);
         Result fixed = drive(unitClients, unitIds, doorIds, unitKeys, seqs, rate * seconds, rate);
         fixed.print();
+        awaitDrained(writer);
         System.out.printf("%nphase 2: max rate, %d decisions published as fast as the client can%n", maxCount);
         Result max = drive(unitClients, unitIds, doorIds, unitKeys, seqs, maxCount, 0);
         max.print();
-
-        EventWriter writer = service.getBean(EventWriter.class);
-        long drainStart = System.nanoTime();
-        while (writer.depth() > 0 && System.nanoTime() - drainStart < 120_000_000_000L) {
-            Thread.sleep(50);
-        }
+        awaitDrained(writer);
         MaskGateMetrics metrics = service.getBean(MaskGateMetrics.class);
         var registry = service.getBean(io.micrometer.core.instrument.MeterRegistry.class);
         System.out.printf("%nevents written %.0f, writer backpressure waits %.0f, commands retried %.0f, no-ack %.0f%n",
@@ -200,6 +206,13 @@ public final class DecisionBench {
         return fixed.complete && max.complete ? 0 : 1;
     }
 
+    private static void awaitDrained(EventWriter writer) throws InterruptedException {
+        long start = System.nanoTime();
+        while (writer.depth() > 0 && System.nanoTime() - start < 120_000_000_000L) {
+            Thread.sleep(20);
+        }
+    }
+
     private record Result(int count, int got, double seconds, double throughput, double p50, double p99,
                           boolean complete) {
         void print() {
@@ -212,6 +225,18 @@ public final class DecisionBench {
     /** Publishes {@code count} decisions at {@code rate}/s (0 = unpaced) and waits for their commands. */
     private Result drive(MqttAsyncClient[] units, String[] unitIds, String[] doorIds, HmacKey[] keys, long[] seqs,
                          int count, int rate) throws Exception {
+        // signed and encoded before the clock starts: the bench measures the service, not its own signing
+        byte[][] payloads = new byte[count][];
+        String[] topics = new String[unitIds.length];
+        for (int u = 0; u < unitIds.length; u++) {
+            topics[u] = Topics.decision(unitIds[u]);
+        }
+        long capturedAt = System.currentTimeMillis();
+        for (int i = 0; i < count; i++) {
+            int u = i % unitIds.length;
+            payloads[i] = CODEC.encode(Signer.sign(Decision.unsigned(unitIds[u], doorIds[u], ++seqs[u], capturedAt,
+                    Label.MASK, 930, "bench"), keys[u]));
+        }
         latencies = new long[count];
         received.set(0);
         long start = System.nanoTime();
@@ -225,11 +250,8 @@ public final class DecisionBench {
                 }
             }
             int u = i % unitIds.length;
-            Decision d = Signer.sign(Decision.unsigned(unitIds[u], doorIds[u], ++seqs[u], System.currentTimeMillis(),
-                    Label.MASK, 930, "bench"), keys[u]);
-            byte[] payload = CODEC.encode(d);
             sentByDoor.get(doorIds[u]).add(System.nanoTime());
-            publish(units[u % units.length], Topics.decision(unitIds[u]), payload);
+            publish(units[u % units.length], topics[u], payloads[i]);
         }
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (received.get() < count && System.nanoTime() < deadline) {
