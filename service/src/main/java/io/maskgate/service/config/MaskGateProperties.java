@@ -14,10 +14,12 @@ public record MaskGateProperties(Path dataDir, Mqtt mqtt, Embedded embedded, Dec
 
     /**
      * Broker connection; an empty url means "start the in-process broker". {@code disabled} (CLI tools only)
-     * keeps the client from connecting at all.
+     * keeps the client from connecting at all. {@code reconnectMin}/{@code reconnectMax} bound the reconnect
+     * backoff (doubling from min, capped at max).
      */
     public record Mqtt(String url, String username, String password, String clientId, String shareGroup,
-                       Duration sessionExpiry, int inflight, Duration connectTimeout, boolean disabled) {
+                       Duration sessionExpiry, int inflight, Duration connectTimeout, boolean disabled,
+                       Duration reconnectMin, Duration reconnectMax) {
     }
 
     /** Ports and persistence of the zero-setup embedded PostgreSQL and broker (0 = a free port). */

@@ -27,7 +27,8 @@ import org.springframework.util.StringUtils;
  * MQTT ingest. Persistent session (clean start off, session expiry set) so the broker queues QoS 1 decisions while
  * the service is down; decisions through a shared subscription ($share/group/...) so replicas split the load;
  * acks and unit status through plain subscriptions (every replica must see the acks of its own commands);
- * automatic reconnect with backoff; a receive-maximum bounds unacknowledged inbound messages.
+ * reconnect with our own per-client backoff ({@link Reconnector}); a receive-maximum bounds unacknowledged
+ * inbound messages.
  * Started last and stopped first, so the event writer still flushes everything ingested.
  */
 @Component
@@ -45,7 +46,8 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     private volatile boolean subscribed;
     private volatile boolean acksSubscribed;
     private final CountDownLatch firstAckSubscription = new CountDownLatch(1);
-    private Thread connector;
+    private volatile Reconnector clientReconnector;
+    private volatile Reconnector publisherReconnector;
 
     public MqttGateway(MqttClientHolder holder, DecisionPipeline decisions, CommandDispatcher commands,
                        UnitPresence presence, MaskGateProperties properties) {
@@ -67,9 +69,15 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
         client.setCallback(this);
         holder.publisher().setCallback(new CommandClientCallback());
         running = true;
-        connector = new Thread(this::connectUntilUp, "maskgate-mqtt-connect");
-        connector.setDaemon(true);
-        connector.start();
+        long timeoutMs = config.connectTimeout().toMillis();
+        publisherReconnector = new Reconnector("commands",
+                () -> holder.publisher().connect(options(true)).waitForCompletion(timeoutMs),
+                holder.publisher()::isConnected, () -> running, config.reconnectMin(), config.reconnectMax());
+        clientReconnector = new Reconnector("ingest",
+                () -> holder.client().connect(options(false)).waitForCompletion(timeoutMs),
+                holder.client()::isConnected, () -> running, config.reconnectMin(), config.reconnectMax());
+        publisherReconnector.trigger();
+        clientReconnector.trigger();
         try {
             if (!firstSubscription.await(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("MQTT broker {} not reachable yet; retrying in the background", holder.endpoint().url());
@@ -79,37 +87,13 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
         }
     }
 
-    private void connectUntilUp() {
-        long backoffMs = 500;
-        while (running) {
-            try {
-                if (!holder.publisher().isConnected()) {
-                    holder.publisher().connect(options(true)).waitForCompletion(config.connectTimeout().toMillis());
-                }
-                if (!holder.client().isConnected()) {
-                    holder.client().connect(options(false)).waitForCompletion(config.connectTimeout().toMillis());
-                }
-                return; // connectComplete subscribes; Paho reconnects automatically from now on
-            } catch (MqttException e) {
-                log.warn("MQTT connect to {} failed: {}; retrying in {} ms", holder.endpoint().url(), e.getMessage(),
-                        backoffMs);
-                try {
-                    Thread.sleep(backoffMs);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-                backoffMs = Math.min(backoffMs * 2, 30_000);
-            }
-        }
-    }
-
     /** Ingest: persistent session. Commands: a clean session (a lost command simply expires and is retried). */
     private MqttConnectionOptions options(boolean commandClient) {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(commandClient);
         o.setSessionExpiryInterval(commandClient ? 0L : config.sessionExpiry().toSeconds());
-        o.setAutomaticReconnect(true);
-        o.setAutomaticReconnectDelay(1, 30);
+        // our own Reconnector: Paho's automatic reconnect shares one backoff among all clients (see Reconnector)
+        o.setAutomaticReconnect(false);
         o.setReceiveMaximum(config.inflight());
         o.setKeepAliveInterval(30);
         o.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
@@ -177,11 +161,18 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     public void disconnected(MqttDisconnectResponse response) {
         subscribed = false;
         log.warn("MQTT disconnected: {}", response);
+        reconnect(clientReconnector);
     }
 
     @Override
     public void mqttErrorOccurred(MqttException exception) {
         log.warn("MQTT error: {}", exception.getMessage());
+    }
+
+    private void reconnect(Reconnector reconnector) {
+        if (running && reconnector != null) {
+            reconnector.trigger();
+        }
     }
 
     @Override
@@ -276,6 +267,7 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
         public void disconnected(MqttDisconnectResponse response) {
             acksSubscribed = false;
             log.warn("MQTT command client disconnected: {}", response);
+            reconnect(publisherReconnector);
         }
 
         @Override
