@@ -24,14 +24,11 @@ final class DepthwiseConv2DKernel implements Kernel {
     private final int[] wide;
 
     private DepthwiseConv2DKernel(OperatorSpec op, KernelContext ctx) throws ModelFormatException {
-        TensorSpec input = ctx.input(op, 0);
-        TensorSpec filter = ctx.input(op, 1);
-        TensorSpec bias = ctx.optionalInput(op, 2);
-        TensorSpec output = ctx.output(op, 0);
-        ctx.requireInt8Quantized(op, input);
-        ctx.requireInt8Quantized(op, filter);
-        ctx.requireInt8Quantized(op, output);
-        ctx.requireConstant(op, filter);
+        WeightedOp w = WeightedOp.of(op, ctx);
+        TensorSpec input = w.input();
+        TensorSpec filter = w.filter();
+        TensorSpec bias = w.bias();
+        TensorSpec output = w.output();
         Shapes.requireRank(op, input, 4);
         Shapes.requireRank(op, filter, 4);
         OpOptions o = op.options();
@@ -62,11 +59,10 @@ final class DepthwiseConv2DKernel implements Kernel {
         Shapes.requireShape(op, output, batches, outH, outW, outC);
         padH = Shapes.padding(strideH, dilH, inH, kH, outH);
         padW = Shapes.padding(strideW, dilW, inW, kW, outW);
-        inputOffset = -input.quantization().zeroPoint();
-        outputOffset = output.quantization().zeroPoint();
-        int[] range = QuantMath.activationRange(o.activation(), output.quantization());
-        actMin = range[0];
-        actMax = range[1];
+        inputOffset = w.inputOffset();
+        outputOffset = w.outputOffset();
+        actMin = w.actMin();
+        actMax = w.actMax();
         q = ChannelMultipliers.of(op, ctx, input, filter, bias, output, outC, 3, false);
         weights = ctx.constantInt8(op, filter);
         in = ctx.array(op.inputs()[0]);

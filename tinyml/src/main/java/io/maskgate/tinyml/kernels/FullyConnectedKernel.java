@@ -17,14 +17,11 @@ final class FullyConnectedKernel implements Kernel {
     private final int[] acc;
 
     private FullyConnectedKernel(OperatorSpec op, KernelContext ctx) throws ModelFormatException {
-        TensorSpec input = ctx.input(op, 0);
-        TensorSpec filter = ctx.input(op, 1);
-        TensorSpec bias = ctx.optionalInput(op, 2);
-        TensorSpec output = ctx.output(op, 0);
-        ctx.requireInt8Quantized(op, input);
-        ctx.requireInt8Quantized(op, filter);
-        ctx.requireInt8Quantized(op, output);
-        ctx.requireConstant(op, filter);
+        WeightedOp w = WeightedOp.of(op, ctx);
+        TensorSpec input = w.input();
+        TensorSpec filter = w.filter();
+        TensorSpec bias = w.bias();
+        TensorSpec output = w.output();
         Shapes.requireRank(op, filter, 2);
         units = filter.dim(0);
         depth = filter.dim(1);
@@ -37,11 +34,10 @@ final class FullyConnectedKernel implements Kernel {
             throw KernelContext.fail(op, "output " + output.name() + " has " + output.elementCount()
                     + " elements, expected " + batches + "x" + units);
         }
-        inputOffset = -input.quantization().zeroPoint();
-        outputOffset = output.quantization().zeroPoint();
-        int[] range = QuantMath.activationRange(op.options().activation(), output.quantization());
-        actMin = range[0];
-        actMax = range[1];
+        inputOffset = w.inputOffset();
+        outputOffset = w.outputOffset();
+        actMin = w.actMin();
+        actMax = w.actMax();
         q = ChannelMultipliers.of(op, ctx, input, filter, bias, output, units, 0, true);
         byte[] f = filter.data();
         weights = new int[f.length];
