@@ -17,8 +17,20 @@ public final class Ids {
     private Ids() {
     }
 
+    /** Same rule as {@link #ID}, without a regex: it runs several times per message on the decision path. */
     public static boolean isValid(String id) {
-        return id != null && ID.matcher(id).matches();
+        if (id == null || id.isEmpty() || id.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                    || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Returns {@code id} or throws IllegalArgumentException naming the field. */
@@ -30,10 +42,24 @@ public final class Ids {
     }
 
     static String requireLabel(String field, String value) {
-        if (value == null || !LABEL.matcher(value).matches()) {
+        if (!isLabel(value)) {
             throw new IllegalArgumentException(field + " must be 1..64 printable ASCII characters, got " + quote(value));
         }
         return value;
+    }
+
+    /** Same rule as {@link #LABEL}, without a regex. */
+    static boolean isLabel(String value) {
+        if (value == null || value.isEmpty() || value.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String quote(String s) {
