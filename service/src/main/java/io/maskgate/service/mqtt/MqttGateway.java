@@ -96,6 +96,9 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
         o.setAutomaticReconnect(false);
         o.setReceiveMaximum(config.inflight());
         o.setKeepAliveInterval(30);
+        if (holder.endpoint().url().startsWith("tcp://")) {
+            o.setSocketFactory(io.maskgate.protocol.transport.NoDelaySocketFactory.get());
+        }
         o.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
         if (StringUtils.hasText(holder.endpoint().username())) {
             o.setUserName(holder.endpoint().username());
