@@ -51,6 +51,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class DecisionBench {
 
     private static final MessageCodec CODEC = new MessageCodec();
+    private static final java.util.concurrent.atomic.AtomicLong INFLIGHT_WAITS = new java.util.concurrent.atomic.AtomicLong();
+    private static int clientCount = 4;
+    private static boolean noDelay = true;
 
     private final int doors;
     private final Map<String, ConcurrentLinkedQueue<Long>> sentByDoor = new ConcurrentHashMap<>();
@@ -71,12 +74,19 @@ public final class DecisionBench {
             System.out.println("""
                     Usage: ./maskgate bench decisions [--mqtt URL] [--db-url JDBC --db-user U --db-password P]
                                                       [--rate 1000] [--seconds 10] [--max-count 50000] [--doors 20]
-                                                      [--warmup 20000]
+                                                      [--warmup 20000] [--sustain 5000] [--sustain-seconds 30]
+                                                      [--clients 4] [--nagle]
                       --mqtt       broker to drive (e.g. tcp://127.0.0.1:1883); default: the in-process broker
                       --db-url     PostgreSQL for the service's event log; default: embedded PostgreSQL (temp dir)
                       --rate       offered decisions/s in the fixed-rate phase; --seconds its length
                       --max-count  decisions in the max-rate phase (published as fast as the client can)
-                      --warmup     unmeasured decisions first (JIT warm-up), then the event log is drained""");
+                      --warmup     unmeasured decisions first (JIT warm-up), then the event log is drained
+                      --sustain    offered decisions/s in the sustained phase (0 skips it); --sustain-seconds its
+                                   length. Sustained = every command arrives and the backlog when publishing ends
+                                   is under 1 s, so the service kept pace for the whole phase
+                      --clients    MQTT connections per simulated role (units, actuators, acks)
+                      --nagle      leave Nagle's algorithm on in the bench's own clients (the service always
+                                   turns it off), to see what TCP_NODELAY is worth""");
             return;
         }
         int rate = Integer.parseInt(value(args, "--rate", "1000"));
@@ -84,6 +94,10 @@ public final class DecisionBench {
         int maxCount = Integer.parseInt(value(args, "--max-count", "50000"));
         int doorCount = Integer.parseInt(value(args, "--doors", "20"));
         int warmup = Integer.parseInt(value(args, "--warmup", "20000"));
+        int sustain = Integer.parseInt(value(args, "--sustain", "5000"));
+        clientCount = Integer.parseInt(value(args, "--clients", "4"));
+        noDelay = !has(args, "--nagle");
+        int sustainSeconds = Integer.parseInt(value(args, "--sustain-seconds", "30"));
         String run = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
         Path dataDir = Files.createTempDirectory("maskgate-bench-");
         List<String> props = new ArrayList<>(List.of(
@@ -111,15 +125,16 @@ public final class DecisionBench {
                 .web(WebApplicationType.NONE).run(props.toArray(String[]::new));
         int status = 0;
         try {
-            status = new DecisionBench(doorCount, warmup).run(service, run, rate, seconds, maxCount);
+            status = new DecisionBench(doorCount, warmup).run(service, run, rate, seconds, maxCount, sustain,
+                    sustainSeconds);
         } finally {
             service.close();
         }
         System.exit(status);
     }
 
-    private int run(ConfigurableApplicationContext service, String run, int rate, int seconds, int maxCount)
-            throws Exception {
+    private int run(ConfigurableApplicationContext service, String run, int rate, int seconds, int maxCount,
+                    int sustain, int sustainSeconds) throws Exception {
         MqttGateway gateway = service.getBean(MqttGateway.class);
         if (!gateway.awaitSubscribed(60_000)) {
             System.err.println("the service did not connect to the broker");
@@ -141,7 +156,7 @@ public final class DecisionBench {
         // several actuator clients (each with its own ack client: publishing from a Paho callback thread on the
         // same client deadlocks once the in-flight window is full) and several unit clients, so the bench's own
         // clients are not the bottleneck
-        int clients = Math.min(4, doors);
+        int clients = Math.max(1, Math.min(clientCount, doors));
         List<MqttAsyncClient> all = new ArrayList<>();
         MqttAsyncClient[] unitClients = new MqttAsyncClient[clients];
         for (int k = 0; k < clients; k++) {
@@ -192,22 +207,37 @@ public final class DecisionBench {
         Result max = drive(unitClients, unitIds, doorIds, unitKeys, seqs, maxCount, 0, 120);
         max.print();
         awaitDrained(writer);
+        Result sustained = null;
+        if (sustain > 0 && sustainSeconds > 0) {
+            System.out.printf("%nphase 3: sustained, %d decisions/s offered for %d s%n", sustain, sustainSeconds);
+            sustained = drive(unitClients, unitIds, doorIds, unitKeys, seqs, sustain * sustainSeconds, sustain, 120);
+            sustained.print();
+            awaitDrained(writer);
+        }
         MaskGateMetrics metrics = service.getBean(MaskGateMetrics.class);
         var registry = service.getBean(io.micrometer.core.instrument.MeterRegistry.class);
-        System.out.printf("%nevents written %.0f, writer backpressure waits %.0f, commands retried %.0f, no-ack %.0f%n",
+        System.out.printf("%nevents written %.0f, writer backpressure waits %.0f, commands retried %.0f, no-ack %.0f, "
+                        + "bench publishes that waited for the broker's in-flight window %d%n",
                 count(registry, "maskgate.events.written", null), count(registry, "maskgate.events.backpressure", null),
-                count(registry, "maskgate.commands", "retried"), count(registry, "maskgate.commands", "no_ack"));
+                count(registry, "maskgate.commands", "retried"), count(registry, "maskgate.commands", "no_ack"),
+                INFLIGHT_WAITS.get());
         System.out.printf("%nservice: %.0f decisions accepted; event queue drained %.1f s after the last command; "
                         + "service-side decision->command p50/p99 (from its histogram): %s%n",
                 metrics.acceptedCount(), (System.nanoTime() - lastArrival) / 1e9, serviceSide(metrics));
         System.out.printf("%nSUMMARY fixed %d/s: throughput %.0f decisions/s, latency p50 %.2f ms, p99 %.2f ms | "
                         + "max rate: sustained %.0f decisions/s, latency p50 %.2f ms, p99 %.2f ms%n",
                 rate, fixed.throughput, fixed.p50, fixed.p99, max.throughput, max.p50, max.p99);
+        if (sustained != null) {
+            System.out.printf("SUMMARY sustained %d/s offered for %d s: %s (%.0f decisions/s, backlog at end %.2f s, "
+                            + "p50 %.2f ms, p99 %.2f ms, %.3f machine CPU-ms per decision)%n", sustain, sustainSeconds,
+                    sustained.kept() ? "KEPT PACE" : "DID NOT KEEP PACE", sustained.throughput, sustained.backlog,
+                    sustained.p50, sustained.p99, sustained.machineCpuMs / sustained.count);
+        }
         for (MqttAsyncClient c : all) {
             c.disconnect().waitForCompletion(5_000);
             c.close(true);
         }
-        return fixed.complete && max.complete ? 0 : 1;
+        return fixed.complete && max.complete && (sustained == null || sustained.complete) ? 0 : 1;
     }
 
     private static void awaitDrained(EventWriter writer) throws InterruptedException {
@@ -217,12 +247,48 @@ public final class DecisionBench {
         }
     }
 
+    /**
+     * One phase. {@code backlog}: seconds from the last publish to the last command's arrival (how far the
+     * service was behind when the offered load stopped). CPU: this JVM (service + simulated clients) and the whole
+     * machine (all processes, /proc/stat; NaN where unavailable), from the first publish to the last arrival.
+     */
     private record Result(int count, int got, double seconds, double throughput, double p50, double p99,
-                          boolean complete) {
+                          boolean complete, double backlog, double jvmCpuMs, double machineCpuMs, double wallMs) {
         void print() {
             System.out.printf("  %d decisions -> %d UNLOCK commands received in %.2f s = %.0f decisions/s; "
-                    + "decision->command latency p50 %.2f ms, p99 %.2f ms%s%n", count, got, seconds, throughput, p50,
-                    p99, complete ? "" : "  (INCOMPLETE: commands missing)");
+                    + "decision->command latency p50 %.2f ms, p99 %.2f ms; backlog when publishing ended %.2f s%s%n",
+                    count, got, seconds, throughput, p50, p99, backlog,
+                    complete ? "" : "  (INCOMPLETE: commands missing)");
+            System.out.printf("  CPU: bench JVM %.1f CPU-s (%.3f ms/decision), machine %.1f of %.1f core-s busy "
+                            + "(%.3f ms/decision, bench JVM + broker + PostgreSQL + rest)%n", jvmCpuMs / 1e3,
+                    jvmCpuMs / count, machineCpuMs / 1e3, wallMs / 1e3 * Runtime.getRuntime().availableProcessors(),
+                    machineCpuMs / count);
+        }
+
+        boolean kept() {
+            return complete && backlog < 1.0;
+        }
+    }
+
+    /** This process's CPU time in ms. */
+    private static double jvmCpuMs() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e6 : Double.NaN;
+    }
+
+    /** Busy CPU time of the whole machine in ms (all cores), from /proc/stat; NaN off Linux. */
+    private static double machineCpuMs() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                if (i != 4 && i != 5) { // idle, iowait
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy * 10.0; // USER_HZ = 100 on Linux
+        } catch (Exception e) {
+            return Double.NaN;
         }
     }
 
@@ -243,6 +309,8 @@ public final class DecisionBench {
         }
         latencies = new long[count];
         received.set(0);
+        double jvm0 = jvmCpuMs();
+        double machine0 = machineCpuMs();
         long start = System.nanoTime();
         long interval = rate > 0 ? 1_000_000_000L / rate : 0;
         for (int i = 0; i < count; i++) {
@@ -257,10 +325,14 @@ public final class DecisionBench {
             sentByDoor.get(doorIds[u]).add(System.nanoTime());
             publish(units[u % units.length], topics[u], payloads[i]);
         }
+        long publishEnd = System.nanoTime();
         long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
         while (received.get() < count && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+            Thread.sleep(1);
         }
+        double jvm = jvmCpuMs() - jvm0;
+        double machine = machineCpuMs() - machine0;
+        double wallMs = (System.nanoTime() - start) / 1e6;
         int got = Math.min(received.get(), count);
         double seconds = (lastArrival - start) / 1e9;
         long[] l = Arrays.copyOf(latencies, got);
@@ -270,7 +342,8 @@ public final class DecisionBench {
         for (var q : sentByDoor.values()) {
             q.clear();
         }
-        return new Result(count, got, seconds, got / seconds, p50, p99, got == count);
+        return new Result(count, got, seconds, got / seconds, p50, p99, got == count,
+                Math.max(0, lastArrival - publishEnd) / 1e9, jvm, machine, wallMs);
     }
 
     private static double count(io.micrometer.core.instrument.MeterRegistry registry, String name, String result) {
@@ -297,6 +370,7 @@ public final class DecisionBench {
                 if (e.getReasonCode() != 32202 /* max in-flight */) {
                     throw e;
                 }
+                INFLIGHT_WAITS.incrementAndGet();
                 LockSupport.parkNanos(50_000);
             }
         }
@@ -308,6 +382,9 @@ public final class DecisionBench {
         o.setCleanStart(true);
         o.setReceiveMaximum(65_535);
         o.setMaxReconnectDelay(1000);
+        if (noDelay && url.startsWith("tcp://")) {
+            o.setSocketFactory(io.maskgate.protocol.transport.NoDelaySocketFactory.get());
+        }
         c.connect(o).waitForCompletion(10_000);
         return c;
     }
