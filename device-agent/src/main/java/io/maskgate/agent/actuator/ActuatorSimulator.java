@@ -25,8 +25,9 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 /**
  * A door actuator on MQTT: subscribes to its door's command topic (QoS 1), lets the {@link CommandHandler} decide,
  * and publishes the signed ack on the door's ack topic. Acks are published from a separate thread (publishing
- * with QoS 1 from inside Paho's callback would block the thread that must read the PUBACK). Paho reconnects
- * automatically and the subscription is renewed on every connect.
+ * with QoS 1 from inside Paho's callback would block the thread that must read the PUBACK). Reconnects itself
+ * with its own jittered backoff (Paho's automatic reconnect keeps one backoff for every client in the JVM, which a
+ * fleet of actuators in one process shares) and renews the subscription on every connect.
  */
 public final class ActuatorSimulator implements AutoCloseable {
 
@@ -35,8 +36,15 @@ public final class ActuatorSimulator implements AutoCloseable {
     private final MessageCodec codec = new MessageCodec();
     private final ExecutorService acks;
     private final BiConsumer<Verdict<DoorCommand>, CommandAck> listener;
+    private final java.util.concurrent.ScheduledExecutorService link;
     private MqttClient client;
+    private MqttConnectionOptions options;
     private volatile boolean quiet;
+    private volatile boolean closed;
+    private long backoffMs = MIN_BACKOFF_MS;
+
+    private static final long MIN_BACKOFF_MS = 100;
+    private static final long MAX_BACKOFF_MS = 5_000;
 
     /** @param listener called after each command with its verdict and the ack sent (null when none); may be null */
     public ActuatorSimulator(BrokerSettings broker, CommandHandler handler,
@@ -49,6 +57,11 @@ public final class ActuatorSimulator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.link = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "actuator-link-" + handler.doorId());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public ActuatorSimulator start() throws MqttException {
@@ -57,24 +70,63 @@ public final class ActuatorSimulator implements AutoCloseable {
         client.setCallback(new Callback());
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
-        o.setAutomaticReconnect(true);
-        o.setAutomaticReconnectDelay(1, 5);
+        o.setAutomaticReconnect(false);
+        o.setConnectionTimeout(5);
         o.setKeepAliveInterval(10);
+        if (broker.url().startsWith("tcp://")) {
+            o.setSocketFactory(io.maskgate.protocol.transport.NoDelaySocketFactory.get());
+        }
         if (broker.username() != null) {
             o.setUserName(broker.username());
         }
         if (broker.password() != null) {
             o.setPassword(new String(broker.password()).getBytes(StandardCharsets.UTF_8));
         }
+        options = o;
         client.connect(o);
         subscribe();
         return this;
+    }
+
+    /** One reconnect attempt on the link thread; the next is scheduled with doubled, jittered backoff. */
+    private void reconnect() {
+        if (closed || client.isConnected()) {
+            return;
+        }
+        try {
+            client.connect(options);
+            subscribe();
+            backoffMs = MIN_BACKOFF_MS;
+            if (!quiet) {
+                System.out.printf("actuator %s: reconnected%n", handler.doorId());
+            }
+        } catch (MqttException | RuntimeException e) {
+            long delay = backoffMs / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
+            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+            scheduleReconnect(delay);
+        }
+    }
+
+    private void scheduleReconnect(long delayMs) {
+        if (!closed) {
+            try {
+                link.schedule(this::reconnect, delayMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // closing
+            }
+        }
     }
 
     /** No per-command log lines (fleet runs). */
     public ActuatorSimulator quiet() {
         this.quiet = true;
         return this;
+    }
+
+    /** Whether the MQTT connection is up right now. */
+    public boolean connected() {
+        MqttClient c = client;
+        return c != null && c.isConnected();
     }
 
     public CommandHandler handler() {
@@ -116,6 +168,8 @@ public final class ActuatorSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        link.shutdownNow();
         acks.shutdown();
         try {
             acks.awaitTermination(2, TimeUnit.SECONDS);
@@ -142,21 +196,18 @@ public final class ActuatorSimulator implements AutoCloseable {
 
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
-            if (reconnect) {
-                Thread t = new Thread(() -> {
-                    try {
-                        subscribe();
-                    } catch (MqttException e) {
-                        System.err.println("actuator " + handler.doorId() + ": resubscribe failed: " + e.getMessage());
-                    }
-                });
-                t.setDaemon(true);
-                t.start();
-            }
+            // subscriptions are renewed by start() and reconnect() (clean start: the broker kept none)
         }
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
+            if (!closed) {
+                if (!quiet) {
+                    System.out.printf("actuator %s: connection lost; reconnecting (door stays as it is, "
+                            + "an unlock still ends on time)%n", handler.doorId());
+                }
+                scheduleReconnect(MIN_BACKOFF_MS);
+            }
         }
 
         @Override

@@ -150,6 +150,9 @@ public final class MqttLink implements DecisionSink, AutoCloseable {
         o.setAutomaticReconnect(false);
         o.setConnectionTimeout(5);
         o.setKeepAliveInterval(10);
+        if (broker.url().startsWith("tcp://")) {
+            o.setSocketFactory(io.maskgate.protocol.transport.NoDelaySocketFactory.get());
+        }
         o.setWill(statusTopic, new MqttMessage(offlineStatus.get(), 1, true, new MqttProperties()));
         if (broker.username() != null) {
             o.setUserName(broker.username());
