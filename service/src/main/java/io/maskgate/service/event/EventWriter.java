@@ -7,9 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,17 +51,23 @@ public class EventWriter implements SmartLifecycle {
             SELECT DISTINCT u, s FROM unnest(?::text[], ?::bigint[]) AS r(u, s)
             ON CONFLICT DO NOTHING RETURNING unit_id, seq
             """;
-    private static final String UPSERT_COMMAND = """
+    /** All commands of a batch in one statement (arrays unnested), not one statement per command. */
+    private static final String UPSERT_COMMANDS = """
             INSERT INTO door_commands (command_id, door_id, action, duration_ms, issued_at, expires_at, attempts,
                                        status, origin, unit_id, seq, actor, ack_reason, acked_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::timestamptz[], ?::timestamptz[],
+                                 ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[],
+                                 ?::timestamptz[])
             ON CONFLICT (command_id) DO UPDATE SET attempts = GREATEST(door_commands.attempts, EXCLUDED.attempts),
                 status = CASE WHEN door_commands.status = 'SENT' THEN EXCLUDED.status ELSE door_commands.status END,
                 ack_reason = COALESCE(EXCLUDED.ack_reason, door_commands.ack_reason),
                 acked_at = COALESCE(EXCLUDED.acked_at, door_commands.acked_at), updated_at = now()
             """;
-    private static final String ADVANCE_SEQ =
-            "UPDATE units SET last_seq = GREATEST(last_seq, ?) WHERE unit_id = ?";
+    /** Every unit of a batch in one statement: with hundreds of units a statement per unit cost more than COPY. */
+    private static final String ADVANCE_SEQS = """
+            UPDATE units u SET last_seq = GREATEST(u.last_seq, v.seq)
+            FROM unnest(?::text[], ?::bigint[]) AS v(unit_id, seq) WHERE u.unit_id = v.unit_id
+            """;
 
     private record Queued(Item item, long enqueuedNanos) {
     }
@@ -286,13 +290,25 @@ public class EventWriter implements SmartLifecycle {
         }
         List<CommandRecord> commands = new ArrayList<>(commandsById.values());
         if (!commands.isEmpty()) {
-            jdbc.batchUpdate(UPSERT_COMMAND, commands, commands.size(), EventWriter::bindCommand);
+            jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<Integer>) con -> {
+                try (PreparedStatement ps = con.prepareStatement(UPSERT_COMMANDS)) {
+                    bindCommands(con, ps, commands);
+                    return ps.executeUpdate();
+                }
+            });
         }
         if (!maxSeq.isEmpty()) {
-            List<Map.Entry<String, Long>> entries = new ArrayList<>(maxSeq.entrySet());
-            jdbc.batchUpdate(ADVANCE_SEQ, entries, entries.size(), (ps, en) -> {
-                ps.setLong(1, en.getValue());
-                ps.setString(2, en.getKey());
+            String[] ids = maxSeq.keySet().toArray(String[]::new);
+            Long[] seqs = new Long[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                seqs[i] = maxSeq.get(ids[i]);
+            }
+            jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<Integer>) con -> {
+                try (PreparedStatement ps = con.prepareStatement(ADVANCE_SEQS)) {
+                    ps.setArray(1, con.createArrayOf("text", ids));
+                    ps.setArray(2, con.createArrayOf("bigint", seqs));
+                    return ps.executeUpdate();
+                }
             });
         }
     }
@@ -306,36 +322,41 @@ public class EventWriter implements SmartLifecycle {
                 later.ackedAt() != null ? later.ackedAt() : earlier.ackedAt());
     }
 
-    private static void bindCommand(PreparedStatement ps, CommandRecord c) throws SQLException {
-        ps.setString(1, c.commandId());
-        ps.setString(2, c.doorId());
-        ps.setString(3, c.action());
-        ps.setLong(4, c.durationMs());
-        setInstant(ps, 5, c.issuedAt());
-        setInstant(ps, 6, c.expiresAt());
-        ps.setInt(7, c.attempts());
-        ps.setString(8, c.status());
-        ps.setString(9, c.origin());
-        ps.setString(10, c.unitId());
-        setLong(ps, 11, c.seq());
-        ps.setString(12, c.actor());
-        ps.setString(13, c.ackReason());
-        setInstant(ps, 14, c.ackedAt());
-    }
-
-    private static void setLong(PreparedStatement ps, int i, Long value) throws SQLException {
-        if (value == null) {
-            ps.setNull(i, Types.BIGINT);
-        } else {
-            ps.setLong(i, value);
+    private static void bindCommands(java.sql.Connection con, PreparedStatement ps, List<CommandRecord> commands)
+            throws SQLException {
+        int n = commands.size();
+        Object[][] columns = new Object[14][n];
+        for (int i = 0; i < n; i++) {
+            CommandRecord c = commands.get(i);
+            columns[0][i] = c.commandId();
+            columns[1][i] = c.doorId();
+            columns[2][i] = c.action();
+            columns[3][i] = c.durationMs();
+            columns[4][i] = text(c.issuedAt());
+            columns[5][i] = text(c.expiresAt());
+            columns[6][i] = c.attempts();
+            columns[7][i] = c.status();
+            columns[8][i] = c.origin();
+            columns[9][i] = c.unitId();
+            columns[10][i] = c.seq();
+            columns[11][i] = c.actor();
+            columns[12][i] = c.ackReason();
+            columns[13][i] = text(c.ackedAt());
+        }
+        String[] types = {"text", "text", "text", "bigint", "text", "text", "int4", "text", "text", "text", "bigint",
+                "text", "text", "text"};
+        for (int col = 0; col < 14; col++) {
+            Object[] values = switch (types[col]) {
+                case "bigint" -> java.util.Arrays.copyOf(columns[col], n, Long[].class);
+                case "int4" -> java.util.Arrays.copyOf(columns[col], n, Integer[].class);
+                default -> java.util.Arrays.copyOf(columns[col], n, String[].class);
+            };
+            ps.setArray(col + 1, con.createArrayOf(types[col], values));
         }
     }
 
-    private static void setInstant(PreparedStatement ps, int i, Instant value) throws SQLException {
-        if (value == null) {
-            ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
-        } else {
-            ps.setObject(i, value.atOffset(ZoneOffset.UTC));
-        }
+    /** Timestamps travel as ISO-8601 text and are cast to timestamptz[] in SQL (exact to the microsecond). */
+    private static String text(Instant value) {
+        return value == null ? null : value.toString();
     }
 }
