@@ -75,6 +75,7 @@ public class EventWriter implements SmartLifecycle {
     private final BlockingQueue<Queued> queue;
     private final int batchSize;
     private final long flushNanos;
+    private final long lingerNanos;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final Timer lag;
@@ -92,6 +93,7 @@ public class EventWriter implements SmartLifecycle {
         this.queue = new ArrayBlockingQueue<>(properties.events().queueCapacity());
         this.batchSize = properties.events().batchSize();
         this.flushNanos = properties.events().flushInterval().toNanos();
+        this.lingerNanos = properties.events().linger() == null ? 0 : properties.events().linger().toNanos();
         Gauge.builder("maskgate.events.queue.depth", queue, BlockingQueue::size)
                 .description("events waiting to be written").register(meters);
         this.lag = Timer.builder("maskgate.events.write.lag")
@@ -172,6 +174,7 @@ public class EventWriter implements SmartLifecycle {
                 }
                 batch.add(first);
                 queue.drainTo(batch, batchSize - 1);
+                linger(batch, first.enqueuedNanos() + lingerNanos);
                 writeWithRetry(batch);
                 long now = System.nanoTime();
                 for (Queued q : batch) {
@@ -184,6 +187,22 @@ public class EventWriter implements SmartLifecycle {
             }
         }
         log.info("event writer flushed and stopped");
+    }
+
+    /** Lets the batch grow until {@code until} (nanoTime) or full; not while shutting down. */
+    private void linger(List<Queued> batch, long until) throws InterruptedException {
+        while (running && batch.size() < batchSize) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            Queued next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, batchSize - batch.size());
+        }
     }
 
     private void writeWithRetry(List<Queued> batch) throws InterruptedException {
