@@ -115,6 +115,7 @@ public final class FleetMain {
         AtomicLong unmatchedUnlocks = new AtomicLong();
         AtomicLong actuatorRejects = new AtomicLong();
         AtomicLong measuring = new AtomicLong(0);
+        AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
         List<ActuatorSimulator> actuators = new ArrayList<>();
         List<String> doors = new ArrayList<>();
         for (int d = 0; d < doorCount; d++) {
@@ -131,12 +132,16 @@ public final class FleetMain {
                 long now = System.nanoTime();
                 if (!verdict.accepted()) {
                     actuatorRejects.incrementAndGet();
+                    if (verdict.message() != null && verdict.message().attempt() == 1) {
+                        queue.poll(); // that decision's command was refused (e.g. expired): keep the matching aligned
+                    }
                 } else if (verdict.message().action() == DoorAction.UNLOCK) {
                     unlocks.incrementAndGet();
                     Long sentAt = queue.poll();
                     if (sentAt == null) {
                         unmatchedUnlocks.incrementAndGet();
-                    } else if (measuring.get() == 1) {
+                    } else if (measuring.get() == 1 && sentAt >= measureFrom.get()) {
+                        // only decisions made inside the measured window: warm-up backlog is not a sample
                         latency.record((now - sentAt) / 1000);
                     }
                 }
@@ -182,6 +187,7 @@ public final class FleetMain {
 
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Thread.sleep(warmup * 1000L);
+        measureFrom.set(System.nanoTime());
         measuring.set(1);
         long published0 = units.stream().mapToLong(u -> u.link().published()).sum();
         long unlocks0 = unlocks.get();
