@@ -47,7 +47,7 @@ public final class FleetMain {
               --doors D          doors, each with an actuator simulator (default 50)
               --rate R           total decisions per second (default 5000)
               --mask-ratio X     share of MASK decisions (default 1.0; the rest NO_MASK, which must never unlock)
-              --duration-s S     measured seconds (default 30) after --warmup-s W (default 5)
+              --duration-s S     measured seconds (default 30) after --warmup-s W (default 15)
               --broker URL       MQTT broker the service uses (tcp://host:port)
               --service URL      service base URL (e.g. http://127.0.0.1:8080)
               --admin-user U     ADMIN user; password from env MASKGATE_ADMIN_PASSWORD
@@ -95,7 +95,7 @@ public final class FleetMain {
         int doorCount = args.intValue("doors", 50);
         double rate = args.doubleValue("rate", 5000);
         double maskRatio = args.doubleValue("mask-ratio", 1.0);
-        int warmup = args.intValue("warmup-s", 5);
+        int warmup = args.intValue("warmup-s", 15);
         int duration = args.intValue("duration-s", 30);
         if (unitCount < 1 || doorCount < 1 || doorCount > unitCount || rate <= 0) {
             throw new IllegalArgumentException("need units >= doors >= 1 and rate > 0");
