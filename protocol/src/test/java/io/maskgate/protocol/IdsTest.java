@@ -13,7 +13,7 @@ class IdsTest {
     void loopChecksAgreeWithTheDocumentedPatterns() {
         Random random = new Random(7);
         // characters around every boundary of both rules, plus non-ASCII
-        String alphabet = "azAZ09_-/+# \t\n\u001f\u007f\u0080~!.:é\u0000";
+        String alphabet = "azAZ09_-/+# \t\n\u001f\u007f\u0080~!.:é\u0000@[`{";
         int ids = 0;
         int labels = 0;
         for (int n = 0; n < 50_000; n++) {

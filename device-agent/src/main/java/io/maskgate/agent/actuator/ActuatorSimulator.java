@@ -42,9 +42,11 @@ public final class ActuatorSimulator implements AutoCloseable {
     private volatile boolean quiet;
     private volatile boolean closed;
     private long backoffMs = MIN_BACKOFF_MS;
+    private volatile long connectedAt = System.nanoTime();
 
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
+    private static final long STABLE_MS = 10_000;
 
     /** @param listener called after each command with its verdict and the ack sent (null when none); may be null */
     public ActuatorSimulator(BrokerSettings broker, CommandHandler handler,
@@ -85,10 +87,16 @@ public final class ActuatorSimulator implements AutoCloseable {
         options = o;
         client.connect(o);
         subscribe();
+        connectedAt = System.nanoTime();
         return this;
     }
 
-    /** One reconnect attempt on the link thread; the next is scheduled with doubled, jittered backoff. */
+    /**
+     * One reconnect attempt on the link thread: connect, then subscribe. A subscribe that fails drops the
+     * connection again, so the next attempt starts from scratch (connected but unsubscribed would hear nothing).
+     * The next attempt waits a jittered, doubling delay; the backoff resets only once a link has stayed up for
+     * {@link #STABLE_MS}, so a link that keeps being dropped right after connecting does not retry at full speed.
+     */
     private void reconnect() {
         if (closed || client.isConnected()) {
             return;
@@ -96,21 +104,43 @@ public final class ActuatorSimulator implements AutoCloseable {
         try {
             client.connect(options);
             subscribe();
-            backoffMs = MIN_BACKOFF_MS;
+            connectedAt = System.nanoTime();
             if (!quiet) {
                 System.out.printf("actuator %s: reconnected%n", handler.doorId());
             }
         } catch (MqttException | RuntimeException e) {
-            long delay = backoffMs / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
-            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
-            scheduleReconnect(delay);
+            if (client.isConnected()) {
+                try {
+                    client.disconnectForcibly(0, 1_000, false);
+                } catch (MqttException | RuntimeException ignored) {
+                    // the next attempt reconnects anyway
+                }
+            }
+            scheduleReconnect(nextDelay());
         }
+    }
+
+    /** Half the current backoff plus up to half at random; then the backoff doubles up to the maximum. */
+    private long nextDelay() {
+        long delay = backoffMs / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+        return delay;
     }
 
     private void scheduleReconnect(long delayMs) {
         if (!closed) {
             try {
                 link.schedule(this::reconnect, delayMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // closing
+            }
+        }
+    }
+
+    private void scheduleOnLink(Runnable task) {
+        if (!closed) {
+            try {
+                link.execute(task);
             } catch (java.util.concurrent.RejectedExecutionException ignored) {
                 // closing
             }
@@ -170,6 +200,12 @@ public final class ActuatorSimulator implements AutoCloseable {
     public void close() {
         closed = true;
         link.shutdownNow();
+        try {
+            // a connect already running on the link thread finishes (or times out) before the client is closed
+            link.awaitTermination(options == null ? 1 : options.getConnectionTimeout() + 1L, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         acks.shutdown();
         try {
             acks.awaitTermination(2, TimeUnit.SECONDS);
@@ -182,8 +218,13 @@ public final class ActuatorSimulator implements AutoCloseable {
                     client.disconnect(1_000);
                 }
                 client.close(true);
-            } catch (MqttException ignored) {
-                // shutting down
+            } catch (MqttException e) {
+                try { // e.g. a connect still in progress: cut it and close
+                    client.disconnectForcibly(0, 1_000, false);
+                    client.close(true);
+                } catch (MqttException ignored) {
+                    // shutting down
+                }
             }
         }
     }
@@ -206,7 +247,13 @@ public final class ActuatorSimulator implements AutoCloseable {
                     System.out.printf("actuator %s: connection lost; reconnecting (door stays as it is, "
                             + "an unlock still ends on time)%n", handler.doorId());
                 }
-                scheduleReconnect(MIN_BACKOFF_MS);
+                // runs on Paho's thread; the link thread owns the backoff state
+                scheduleOnLink(() -> {
+                    if (System.nanoTime() - connectedAt > TimeUnit.MILLISECONDS.toNanos(STABLE_MS)) {
+                        backoffMs = MIN_BACKOFF_MS;
+                    }
+                    scheduleReconnect(nextDelay());
+                });
             }
         }
 

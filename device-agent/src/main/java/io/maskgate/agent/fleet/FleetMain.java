@@ -132,7 +132,9 @@ public final class FleetMain {
                 long now = System.nanoTime();
                 if (!verdict.accepted()) {
                     actuatorRejects.incrementAndGet();
-                    if (verdict.message() != null && verdict.message().attempt() == 1) {
+                    if (verdict.message() != null && verdict.message().attempt() == 1
+                            && verdict.message().action() == DoorAction.UNLOCK
+                            && verdict.reason() != io.maskgate.protocol.RejectReason.REPLAY) {
                         queue.poll(); // that decision's command was refused (e.g. expired): keep the matching aligned
                     }
                 } else if (verdict.message().action() == DoorAction.UNLOCK) {

@@ -19,8 +19,13 @@ public final class NoDelaySocketFactory extends SocketFactory {
     }
 
     private static Socket noDelay(Socket s) throws IOException {
-        s.setTcpNoDelay(true);
-        return s;
+        try {
+            s.setTcpNoDelay(true);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
     }
 
     @Override

@@ -253,6 +253,15 @@ public class EventWriter implements SmartLifecycle {
         }
     }
 
+    /** Writes {@code items} as one batch, now, on the caller's thread: for tests of what one batch does. */
+    void writeNowForTest(List<? extends Item> items) {
+        List<Queued> batch = new ArrayList<>();
+        for (Item item : items) {
+            batch.add(new Queued(item, System.nanoTime()));
+        }
+        tx.executeWithoutResult(status -> write(batch));
+    }
+
     private void write(List<Queued> batch) {
         List<EventRecord> plain = new ArrayList<>();
         List<EventRecord> once = new ArrayList<>();
@@ -332,8 +341,9 @@ public class EventWriter implements SmartLifecycle {
         }
     }
 
+    /** Same rule as the SQL upsert: the first final status (DONE, REJECTED, NO_ACK) wins over anything later. */
     private static CommandRecord merge(CommandRecord earlier, CommandRecord later) {
-        String status = "SENT".equals(later.status()) ? earlier.status() : later.status();
+        String status = "SENT".equals(earlier.status()) ? later.status() : earlier.status();
         return new CommandRecord(later.commandId(), later.doorId(), later.action(), later.durationMs(),
                 later.issuedAt(), later.expiresAt(), Math.max(earlier.attempts(), later.attempts()), status,
                 later.origin(), later.unitId(), later.seq(), later.actor(),

@@ -78,6 +78,40 @@ class EventWriterIT extends AbstractServiceIT {
     }
 
     @Test
+    void oneBatchMergesTheRecordsOfACommandLikeTheDatabaseDoesAcrossBatches() {
+        String door = id("mdoor");
+        createDoor(door);
+        Instant issued = Instant.parse("2026-11-25T11:00:00.000001Z");
+        Instant acked = Instant.parse("2026-11-25T11:00:00.050002Z");
+        String doneThenNoAck = id("cmd");
+        String sentResentDone = id("cmd");
+        writer.writeNowForTest(List.of(
+                new CommandRecord(doneThenNoAck, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 1, "SENT",
+                        "DECISION", "u", 1L, null, null, null),
+                new CommandRecord(doneThenNoAck, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 1, "DONE",
+                        "DECISION", "u", 1L, null, null, acked),
+                // a late timer's NO_ACK after the ack: the first final status wins, as in the SQL upsert
+                new CommandRecord(doneThenNoAck, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 2, "NO_ACK",
+                        "DECISION", "u", 1L, null, null, null),
+                new CommandRecord(sentResentDone, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 1, "SENT",
+                        "DECISION", "u", 2L, null, null, null),
+                new CommandRecord(sentResentDone, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 2, "SENT",
+                        "DECISION", "u", 2L, null, null, null),
+                new CommandRecord(sentResentDone, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 2, "DONE",
+                        "DECISION", "u", 2L, null, "late", acked)));
+
+        Map<String, Object> a = row(doneThenNoAck);
+        assertThat(a.get("status")).isEqualTo("DONE");
+        assertThat(a.get("attempts")).isEqualTo(2);
+        assertThat(a.get("acked")).isEqualTo(acked.toString());
+        Map<String, Object> b = row(sentResentDone);
+        assertThat(b.get("status")).isEqualTo("DONE");
+        assertThat(b.get("attempts")).isEqualTo(2);
+        assertThat(b.get("ack_reason")).isEqualTo("late");
+        assertThat(b.get("issued")).isEqualTo(issued.toString());
+    }
+
+    @Test
     void lastSeqOfManyUnitsAdvancesInOneBatchAndNeverGoesBack() throws Exception {
         String door = id("sdoor");
         createDoor(door);
