@@ -22,6 +22,13 @@ public final class Topics {
     /** commands of every door (monitoring). */
     public static final String ALL_COMMANDS = PREFIX + "/doors/+/command";
 
+    /**
+     * service replica -> the other replicas, QoS 0, not retained: the (unit, seq) pairs a replica accepted, signed
+     * with a key derived from the shared master key, so a decision replayed to another replica is refused there.
+     * Units and actuators never use it (the broker ACL gives them no access).
+     */
+    public static final String REPLICA_SEQUENCES = PREFIX + "/service/sequences";
+
     private static final String UNITS = PREFIX + "/units/";
     private static final String DOORS = PREFIX + "/doors/";
 

@@ -223,6 +223,8 @@ public final class DecisionBench {
                 count(registry, "maskgate.events.written", null), count(registry, "maskgate.events.backpressure", null),
                 count(registry, "maskgate.commands", "retried"), count(registry, "maskgate.commands", "no_ack"),
                 INFLIGHT_WAITS.get());
+        System.out.printf("replica sequence sync: %.0f messages sent to other replicas (none listening here)%n",
+                count(registry, "maskgate.replica.sync", "sent"));
         System.out.printf("%nservice: %.0f decisions accepted; event queue drained %.1f s after the last command; "
                         + "service-side decision->command p50/p99 (from its histogram): %s%n",
                 metrics.acceptedCount(), (System.nanoTime() - lastArrival) / 1e9, serviceSide(metrics));

@@ -27,7 +27,12 @@ public record MaskGateProperties(Path dataDir, Mqtt mqtt, Embedded embedded, Dec
     }
 
     /** Timestamp allowance of decisions: older than maxAge is STALE, more than maxAhead ahead is FUTURE. */
-    public record Decisions(Duration maxAge, Duration maxAhead) {
+    public record Decisions(Duration maxAge, Duration maxAhead, Boolean replicaSync, Duration replicaSyncInterval) {
+
+        /** Whether replicas tell each other which (unit, seq) they accepted (default on). */
+        public boolean replicaSyncEnabled() {
+            return replicaSync == null || replicaSync;
+        }
     }
 
     /** Command lifetime, ack timeout and bounded retries. */

@@ -38,11 +38,13 @@ public class DecisionPipeline {
     private final EventWriter events;
     private final MaskGateMetrics metrics;
     private final Clock clock;
+    private final io.maskgate.service.unit.ReplicaSequenceSync replicaSync;
 
     public DecisionPipeline(MessageCodec codec, UnitRegistry units, PersistentSequenceState sequences,
                             DoorRegistry doors, PolicyEvaluator policies, CommandDispatcher commands,
                             EventWriter events, MaskGateMetrics metrics, Clock clock,
-                            MaskGateProperties properties) {
+                            io.maskgate.service.unit.ReplicaSequenceSync replicaSync, MaskGateProperties properties) {
+        this.replicaSync = replicaSync;
         this.units = units;
         this.doors = doors;
         this.policies = policies;
@@ -69,6 +71,7 @@ public class DecisionPipeline {
         }
         metrics.decisionAccepted();
         Decision d = verdict.message();
+        replicaSync.accepted(d.unitId(), d.seq()); // before acting on it: shortens the window for a replay elsewhere
         String unitDoor = units.unit(d.unitId()).map(UnitRegistry.CachedUnit::doorId).orElse(null);
         DoorPolicy policy = doors.find(d.doorId()).map(c -> c.door().policy()).orElse(null);
         PolicyOutcome outcome;

@@ -40,6 +40,7 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     private final DecisionPipeline decisions;
     private final CommandDispatcher commands;
     private final UnitPresence presence;
+    private final io.maskgate.service.unit.ReplicaSequenceSync replicaSync;
     private final MaskGateProperties.Mqtt config;
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
     private volatile boolean running;
@@ -50,8 +51,10 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     private volatile Reconnector publisherReconnector;
 
     public MqttGateway(MqttClientHolder holder, DecisionPipeline decisions, CommandDispatcher commands,
-                       UnitPresence presence, MaskGateProperties properties) {
+                       UnitPresence presence, io.maskgate.service.unit.ReplicaSequenceSync replicaSync,
+                       MaskGateProperties properties) {
         this.holder = holder;
+        this.replicaSync = replicaSync;
         this.decisions = decisions;
         this.commands = commands;
         this.presence = presence;
@@ -238,11 +241,23 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     private final class CommandClientCallback implements MqttCallback {
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
+            MqttSubscription acks = new MqttSubscription(Topics.ALL_ACKS, 1);
+            MqttSubscription sync = new MqttSubscription(Topics.REPLICA_SEQUENCES, 0);
+            sync.setNoLocal(true); // our own pairs need not come back
+            MqttSubscription[] subs = replicaSync.enabled() ? new MqttSubscription[] {acks, sync}
+                    : new MqttSubscription[] {acks};
             try {
-                holder.publisher().subscribe(new MqttSubscription[] {new MqttSubscription(Topics.ALL_ACKS, 1)}, null,
+                holder.publisher().subscribe(subs, null,
                         new MqttActionListener() {
                             @Override
                             public void onSuccess(IMqttToken token) {
+                                int[] codes = token.getReasonCodes();
+                                for (int i = 0; codes != null && i < codes.length && i < subs.length; i++) {
+                                    if (codes[i] >= 0x80) {
+                                        log.error("broker refused subscription {} (reason code {})",
+                                                subs[i].getTopic(), codes[i]);
+                                    }
+                                }
                                 acksSubscribed = true;
                                 firstAckSubscription.countDown();
                             }
@@ -260,9 +275,13 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             try {
-                commands.onAck(topic, message.getPayload());
+                if (Topics.REPLICA_SEQUENCES.equals(topic)) {
+                    replicaSync.onMessage(message.getPayload());
+                } else {
+                    commands.onAck(topic, message.getPayload());
+                }
             } catch (RuntimeException e) {
-                log.error("unexpected failure handling an ack on {}", topic, e);
+                log.error("unexpected failure handling a message on {}", topic, e);
             }
         }
 

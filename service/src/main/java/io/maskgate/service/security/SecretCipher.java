@@ -43,6 +43,20 @@ public final class SecretCipher {
         }
     }
 
+    /**
+     * A 32-byte key for {@code purpose} derived from the master key (HMAC-SHA256 of the purpose), so replicas
+     * sharing the master key share the derived key without the master key itself being used twice.
+     */
+    public byte[] deriveKey(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(masterKey.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("maskgate derived key: " + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    }
+
     /** The secret, or an exception when the data was not sealed for {@code owner} under this master key. */
     public byte[] decrypt(byte[] stored, String owner) {
         if (stored == null || stored.length <= NONCE_BYTES) {
