@@ -6,6 +6,8 @@ import io.maskgate.protocol.DoorCommand;
 import io.maskgate.protocol.MessageCodec;
 import io.maskgate.protocol.Topics;
 import io.maskgate.protocol.Verdict;
+import io.maskgate.protocol.transport.Reconnector;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,9 +27,9 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 /**
  * A door actuator on MQTT: subscribes to its door's command topic (QoS 1), lets the {@link CommandHandler} decide,
  * and publishes the signed ack on the door's ack topic. Acks are published from a separate thread (publishing
- * with QoS 1 from inside Paho's callback would block the thread that must read the PUBACK). Reconnects itself
- * with its own jittered backoff (Paho's automatic reconnect keeps one backoff for every client in the JVM, which a
- * fleet of actuators in one process shares) and renews the subscription on every connect.
+ * with QoS 1 from inside Paho's callback would block the thread that must read the PUBACK). Reconnects through
+ * {@link Reconnector} with a jittered backoff of its own (Paho's automatic reconnect keeps one backoff for every
+ * client in the JVM, which a fleet of actuators in one process would share) and subscribes on every connect.
  */
 public final class ActuatorSimulator implements AutoCloseable {
 
@@ -36,17 +38,11 @@ public final class ActuatorSimulator implements AutoCloseable {
     private final MessageCodec codec = new MessageCodec();
     private final ExecutorService acks;
     private final BiConsumer<Verdict<DoorCommand>, CommandAck> listener;
-    private final java.util.concurrent.ScheduledExecutorService link;
     private MqttClient client;
     private MqttConnectionOptions options;
+    private Reconnector reconnector;
     private volatile boolean quiet;
     private volatile boolean closed;
-    private long backoffMs = MIN_BACKOFF_MS;
-    private volatile long connectedAt = System.nanoTime();
-
-    private static final long MIN_BACKOFF_MS = 100;
-    private static final long MAX_BACKOFF_MS = 5_000;
-    private static final long STABLE_MS = 10_000;
 
     /** @param listener called after each command with its verdict and the ack sent (null when none); may be null */
     public ActuatorSimulator(BrokerSettings broker, CommandHandler handler,
@@ -56,11 +52,6 @@ public final class ActuatorSimulator implements AutoCloseable {
         this.listener = listener;
         this.acks = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "actuator-acks-" + handler.doorId());
-            t.setDaemon(true);
-            return t;
-        });
-        this.link = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "actuator-link-" + handler.doorId());
             t.setDaemon(true);
             return t;
         });
@@ -85,65 +76,27 @@ public final class ActuatorSimulator implements AutoCloseable {
             o.setPassword(new String(broker.password()).getBytes(StandardCharsets.UTF_8));
         }
         options = o;
-        client.connect(o);
-        subscribe();
-        connectedAt = System.nanoTime();
+        reconnector = new Reconnector("actuator-" + handler.doorId(), this::connectAndSubscribe, client::isConnected,
+                () -> !closed, Duration.ofMillis(100), Duration.ofSeconds(5), true);
+        connectAndSubscribe();
         return this;
     }
 
     /**
-     * One reconnect attempt on the link thread: connect, then subscribe. A subscribe that fails drops the
-     * connection again, so the next attempt starts from scratch (connected but unsubscribed would hear nothing).
-     * The next attempt waits a jittered, doubling delay; the backoff resets only once a link has stayed up for
-     * {@link #STABLE_MS}, so a link that keeps being dropped right after connecting does not retry at full speed.
+     * Connect, then subscribe (clean start: the broker kept no subscription). A subscribe that fails drops the
+     * connection again, so the next attempt starts from scratch: connected but unsubscribed would hear nothing.
      */
-    private void reconnect() {
-        if (closed || client.isConnected()) {
-            return;
-        }
+    private void connectAndSubscribe() throws MqttException {
+        client.connect(options);
         try {
-            client.connect(options);
             subscribe();
-            connectedAt = System.nanoTime();
-            if (!quiet) {
-                System.out.printf("actuator %s: reconnected%n", handler.doorId());
-            }
         } catch (MqttException | RuntimeException e) {
-            if (client.isConnected()) {
-                try {
-                    client.disconnectForcibly(0, 1_000, false);
-                } catch (MqttException | RuntimeException ignored) {
-                    // the next attempt reconnects anyway
-                }
-            }
-            scheduleReconnect(nextDelay());
-        }
-    }
-
-    /** Half the current backoff plus up to half at random; then the backoff doubles up to the maximum. */
-    private long nextDelay() {
-        long delay = backoffMs / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
-        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
-        return delay;
-    }
-
-    private void scheduleReconnect(long delayMs) {
-        if (!closed) {
             try {
-                link.schedule(this::reconnect, delayMs, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException ignored) {
-                // closing
+                client.disconnectForcibly(0, 1_000, false);
+            } catch (MqttException | RuntimeException ignored) {
+                // the next attempt reconnects anyway
             }
-        }
-    }
-
-    private void scheduleOnLink(Runnable task) {
-        if (!closed) {
-            try {
-                link.execute(task);
-            } catch (java.util.concurrent.RejectedExecutionException ignored) {
-                // closing
-            }
+            throw e;
         }
     }
 
@@ -199,12 +152,13 @@ public final class ActuatorSimulator implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        link.shutdownNow();
-        try {
-            // a connect already running on the link thread finishes (or times out) before the client is closed
-            link.awaitTermination(options == null ? 1 : options.getConnectionTimeout() + 1L, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (reconnector != null) {
+            try {
+                // a connect already under way finishes (or times out) before the client is closed
+                reconnector.awaitIdle(TimeUnit.SECONDS.toMillis(options.getConnectionTimeout() + 1L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         acks.shutdown();
         try {
@@ -247,13 +201,7 @@ public final class ActuatorSimulator implements AutoCloseable {
                     System.out.printf("actuator %s: connection lost; reconnecting (door stays as it is, "
                             + "an unlock still ends on time)%n", handler.doorId());
                 }
-                // runs on Paho's thread; the link thread owns the backoff state
-                scheduleOnLink(() -> {
-                    if (System.nanoTime() - connectedAt > TimeUnit.MILLISECONDS.toNanos(STABLE_MS)) {
-                        backoffMs = MIN_BACKOFF_MS;
-                    }
-                    scheduleReconnect(nextDelay());
-                });
+                reconnector.trigger();
             }
         }
 

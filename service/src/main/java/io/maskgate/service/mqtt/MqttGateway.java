@@ -1,6 +1,7 @@
 package io.maskgate.service.mqtt;
 
 import io.maskgate.protocol.Topics;
+import io.maskgate.protocol.transport.Reconnector;
 import io.maskgate.service.command.CommandDispatcher;
 import io.maskgate.service.config.MaskGateProperties;
 import io.maskgate.service.decision.DecisionPipeline;
