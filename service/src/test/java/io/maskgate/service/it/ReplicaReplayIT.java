@@ -6,24 +6,16 @@ import io.maskgate.protocol.DoorCommand;
 import io.maskgate.protocol.HmacKey;
 import io.maskgate.protocol.Label;
 import io.maskgate.protocol.Topics;
-import io.maskgate.service.MaskGateApplication;
 import io.maskgate.service.door.DoorService;
-import io.maskgate.service.mqtt.MqttGateway;
 import io.maskgate.service.unit.UnitService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -70,7 +62,7 @@ class ReplicaReplayIT {
         try (MqttTestClient actuatorSide = new MqttTestClient(ItInfrastructure.mqttUrl(), "repcmd-" + run);
              MqttTestClient unitClient = new MqttTestClient(ItInfrastructure.mqttUrl(), "reppub-" + run)) {
             actuatorSide.subscribe(Topics.command(door));
-            replicas.add(start(props(schema, run, clientIds.get(0), sync)));
+            replicas.add(ServiceContexts.start(props(schema, run, clientIds.get(0), sync)));
             HmacKey key;
             {
                 ConfigurableApplicationContext a = replicas.get(0);
@@ -79,7 +71,7 @@ class ReplicaReplayIT {
                         .secret());
             }
             // B starts after the door and unit exist, so its caches know them
-            replicas.add(start(props(schema, run, clientIds.get(1), sync)));
+            replicas.add(ServiceContexts.start(props(schema, run, clientIds.get(1), sync)));
 
             byte[] original = AbstractServiceIT.decision(key, unit, door, 1, Label.MASK, 950);
             unitClient.publishAndWait(Topics.decision(unit), original);
@@ -106,7 +98,7 @@ class ReplicaReplayIT {
                 c.close();
             }
             for (String id : clientIds) {
-                endSession(id);
+                ServiceContexts.endSession(id);
             }
         }
     }
@@ -127,37 +119,9 @@ class ReplicaReplayIT {
     }
 
     private static Map<String, Object> props(String schema, String run, String clientId, boolean sync) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("spring.datasource.url", ItInfrastructure.dbUrlWithSchema(schema));
-        props.put("spring.datasource.username", ItInfrastructure.dbUser());
-        props.put("spring.datasource.password", ItInfrastructure.dbPassword());
-        props.put("spring.flyway.schemas", schema);
-        props.put("maskgate.mqtt.url", ItInfrastructure.mqttUrl());
-        props.put("maskgate.mqtt.client-id", clientId);
-        props.put("maskgate.mqtt.share-group", "replica" + run);
+        Map<String, Object> props = ServiceContexts.props(schema, clientId, "replica" + run);
         props.put("maskgate.mqtt.session-expiry", "60s");
         props.put("maskgate.decisions.replica-sync", String.valueOf(sync));
-        props.put("maskgate.security.master-key", ItInfrastructure.MASTER_KEY);
-        props.put("maskgate.data-dir", ItInfrastructure.tempDir().resolve(clientId).toString());
         return props;
-    }
-
-    private static ConfigurableApplicationContext start(Map<String, Object> props) throws InterruptedException {
-        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(MaskGateApplication.class)
-                .web(WebApplicationType.NONE).run(args);
-        assertThat(context.getBean(MqttGateway.class).awaitSubscribed(30_000)).isTrue();
-        return context;
-    }
-
-    private static void endSession(String clientId) throws Exception {
-        MqttAsyncClient c = new MqttAsyncClient(ItInfrastructure.mqttUrl(), clientId, new MemoryPersistence());
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        o.setSessionExpiryInterval(0L);
-        c.connect(o).waitForCompletion(10_000);
-        c.disconnect().waitForCompletion(5_000);
-        c.close(true);
     }
 }

@@ -5,26 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.maskgate.protocol.HmacKey;
 import io.maskgate.protocol.Label;
 import io.maskgate.protocol.Topics;
-import io.maskgate.service.MaskGateApplication;
 import io.maskgate.service.door.DoorPolicy;
 import io.maskgate.service.door.DoorService;
 import io.maskgate.service.door.PolicyMode;
-import io.maskgate.service.mqtt.MqttGateway;
 import io.maskgate.service.unit.UnitService;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -40,18 +32,10 @@ class RestartIT {
     void decisionsPublishedWhileTheServiceIsDownAreLoggedAfterRestart() throws Exception {
         String run = ItInfrastructure.RUN;
         String clientId = "maskgate-restart-" + run;
-        Map<String, Object> props = new HashMap<>();
-        props.put("spring.datasource.url", ItInfrastructure.dbUrlWithSchema("restart_" + run));
-        props.put("spring.datasource.username", ItInfrastructure.dbUser());
-        props.put("spring.datasource.password", ItInfrastructure.dbPassword());
-        props.put("spring.flyway.schemas", "restart_" + run);
-        props.put("maskgate.mqtt.url", ItInfrastructure.mqttUrl());
-        props.put("maskgate.mqtt.client-id", clientId);
-        props.put("maskgate.mqtt.share-group", "restart" + run);
+        Map<String, Object> props = ServiceContexts.props("restart_" + run, clientId, "restart" + run);
         props.put("maskgate.mqtt.session-expiry", "600s");
         // the downtime may be long on a loaded machine: judge freshness generously so every decision is accepted
         props.put("maskgate.decisions.max-age", "30m");
-        props.put("maskgate.security.master-key", ItInfrastructure.MASTER_KEY);
         props.put("maskgate.data-dir", ItInfrastructure.tempDir().resolve("restart").toString());
 
         String door = "rdoor-" + run;
@@ -63,7 +47,7 @@ class RestartIT {
         long seqAtStart;
         HmacKey key;
 
-        ConfigurableApplicationContext first = start(props);
+        ConfigurableApplicationContext first = ServiceContexts.start(props);
         try {
             first.getBean(DoorService.class).create("restart-it", door, null,
                     new DoorPolicy(PolicyMode.MONITOR_ONLY, 700, 1, 1, 5_000, 3_000, null));
@@ -94,7 +78,7 @@ class RestartIT {
             seqAtStop = published.get();
             Await.until("decisions published while down", Duration.ofSeconds(30),
                     () -> published.get() >= seqAtStop + 100);
-            ConfigurableApplicationContext second = start(props);
+            ConfigurableApplicationContext second = ServiceContexts.start(props);
             try {
                 seqAtStart = published.get();
                 Await.until("decisions flowing after the restart", Duration.ofSeconds(30),
@@ -121,28 +105,7 @@ class RestartIT {
             }
         } finally {
             publishing.set(false);
-            endSession(clientId);
+            ServiceContexts.endSession(clientId);
         }
-    }
-
-    private static ConfigurableApplicationContext start(Map<String, Object> props) throws InterruptedException {
-        // as command-line arguments: they must beat application.yml (builder properties are only defaults)
-        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(MaskGateApplication.class)
-                .web(WebApplicationType.NONE).run(args);
-        assertThat(context.getBean(MqttGateway.class).awaitSubscribed(30_000)).isTrue();
-        return context;
-    }
-
-    /** Removes the test's persistent session from the broker (clean start, expiry 0). */
-    private static void endSession(String clientId) throws Exception {
-        MqttAsyncClient c = new MqttAsyncClient(ItInfrastructure.mqttUrl(), clientId, new MemoryPersistence());
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        o.setSessionExpiryInterval(0L);
-        c.connect(o).waitForCompletion(10_000);
-        c.disconnect().waitForCompletion(5_000);
-        c.close(true);
     }
 }
