@@ -45,7 +45,8 @@ final class Classifier {
             }
         }
         if (output.length == 1) {
-            best = scores[0] > 0.5f ? 1 : 0;
+            // p >= 0.5 is mask: the model card's rule, and the door's (score >= min score)
+            best = scores[0] >= 0.5f ? 1 : 0;
         }
         return new Result(raw, scores, best, labels.get(best));
     }

@@ -116,4 +116,23 @@ class ModelCliTest {
                 () -> cli.run(new String[] {"evaluate", "--model", model.toString(), "--data", data.toString()}));
         assertTrue(broken.getMessage().contains("broken.jpg"), broken.getMessage());
     }
+
+    @Test
+    void aSingleOutputOfExactlyOneHalfIsMaskAsOnTheDoor(@TempDir Path dir) throws Exception {
+        // zero weights and bias: logit 0 -> LOGISTIC 0.5 (int8 0 at scale 1/256, zero point -128) for any image
+        ModelBuilder b = new ModelBuilder("half");
+        int x = b.input("x", new int[] {1, 4, 4, 3}, 1f / 255, -128);
+        int r = b.reshape("r", x, new int[] {1, 48});
+        int f = b.fullyConnected("fc", r, new byte[48], 1, new float[] {0.01f}, new int[] {0}, Activation.NONE,
+                0.1f, 0);
+        b.output(b.logistic("p", f));
+        Path model = dir.resolve("half.tflite");
+        TfliteWriter.write(b.build(), model);
+        Path data = dir.resolve("data");
+        image(data.resolve("mask/a.png"), 0x808080);
+        image(data.resolve("no_mask/b.png"), 0x404040);
+        String out = run("evaluate", "--model", model.toString(), "--data", data.toString());
+        // p = 0.5 counts as mask (model card: mask when p >= 0.5; door: score >= min score)
+        assertTrue(out.contains("[[0, 1], [0, 1]]"), out);
+    }
 }
