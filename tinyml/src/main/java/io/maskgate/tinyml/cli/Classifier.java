@@ -16,9 +16,16 @@ final class Classifier {
     private final ImagePreprocessor preprocessor;
     private final List<String> labels;
     private final byte[] output;
+    private final float threshold;
 
     Classifier(Interpreter interpreter, List<String> labels) {
+        this(interpreter, labels, 0.5f);
+    }
+
+    /** @param threshold single-output models: mask when p >= threshold */
+    Classifier(Interpreter interpreter, List<String> labels, float threshold) {
         this.interpreter = interpreter;
+        this.threshold = threshold;
         this.preprocessor = new ImagePreprocessor(interpreter.input());
         this.labels = labels;
         this.output = new byte[interpreter.output().elementCount()];
@@ -45,8 +52,8 @@ final class Classifier {
             }
         }
         if (output.length == 1) {
-            // p >= 0.5 is mask: the model card's rule, and the door's (score >= min score)
-            best = scores[0] >= 0.5f ? 1 : 0;
+            // p >= threshold is mask: the model card's rule (0.5), and the door's (score >= min score)
+            best = scores[0] >= threshold ? 1 : 0;
         }
         return new Result(raw, scores, best, labels.get(best));
     }

@@ -80,7 +80,7 @@ public final class ModelCli {
             case "run":
                 return runImage(model, modelPath, Path.of(require(opts, "image")), json);
             case "evaluate":
-                return evaluate(model, modelPath, Path.of(require(opts, "data")), json);
+                return evaluate(model, modelPath, Path.of(require(opts, "data")), threshold(opts), json);
             default:
                 throw new UsageException("unknown subcommand '" + cmd + "'\n" + usage());
         }
@@ -89,7 +89,25 @@ public final class ModelCli {
     private static String usage() {
         return "usage: model inspect  --model FILE [--json]\n"
                 + "       model run      --model FILE --image IMG [--json]\n"
-                + "       model evaluate --model FILE --data DIR [--json]   (DIR/<label>/ images; see tinyml/README.md)";
+                + "       model evaluate --model FILE --data DIR [--threshold P] [--json]   (DIR/<label>/ images; see\n"
+                + "                      tinyml/README.md; --threshold: single-output models, mask when p >= P,\n"
+                + "                      default 0.5; 0.7 is a door's default minimum score of 700)";
+    }
+
+    private static float threshold(Map<String, String> opts) throws UsageException {
+        String v = opts.get("threshold");
+        if (v == null) {
+            return 0.5f;
+        }
+        try {
+            float t = Float.parseFloat(v);
+            if (t > 0 && t <= 1) {
+                return t;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException("--threshold must be a probability in (0, 1], got '" + v + "'");
     }
 
     private static String require(Map<String, String> opts, String key) throws UsageException {
@@ -170,14 +188,14 @@ public final class ModelCli {
 
     // ---- evaluate --------------------------------------------------------------------------------------------
 
-    private int evaluate(TfliteModel model, Path modelPath, Path dir, boolean json)
+    private int evaluate(TfliteModel model, Path modelPath, Path dir, float threshold, boolean json)
             throws ModelFormatException, IOException, UsageException {
         if (!Files.isDirectory(dir)) {
             throw new UsageException("data folder not found: " + dir);
         }
         Interpreter it = new Interpreter(model);
         List<String> labels = labels(modelPath, it.output());
-        Classifier c = new Classifier(it, labels);
+        Classifier c = new Classifier(it, labels, threshold);
         int k = labels.size();
         int[][] confusion = new int[k][k];
         int count = 0;
@@ -199,7 +217,8 @@ public final class ModelCli {
         }
         Metrics metrics = Metrics.of(confusion);
         ModelFacts f = ModelFacts.of(model);
-        out.printf("count %d  accuracy %.4f%n", count, metrics.accuracy());
+        out.printf("count %d  accuracy %.4f%s%n", count, metrics.accuracy(),
+                it.output().elementCount() == 1 ? String.format("  (mask when p >= %s)", threshold) : "");
         for (int i = 0; i < k; i++) {
             out.printf("  %-10s precision %.4f  recall %.4f  F1 %.4f  (folder %s)%n", labels.get(i),
                     metrics.precision()[i], metrics.recall()[i], metrics.f1()[i], classFolder(dir, labels.get(i)).getFileName());
@@ -211,6 +230,9 @@ public final class ModelCli {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("count", count);
             m.put("accuracy", metrics.accuracy());
+            if (it.output().elementCount() == 1) {
+                m.put("threshold", (double) threshold);
+            }
             m.put("labels", labels);
             Map<String, Object> per = new LinkedHashMap<>();
             for (int i = 0; i < k; i++) {

@@ -134,5 +134,14 @@ class ModelCliTest {
         String out = run("evaluate", "--model", model.toString(), "--data", data.toString());
         // p = 0.5 counts as mask (model card: mask when p >= 0.5; door: score >= min score)
         assertTrue(out.contains("[[0, 1], [0, 1]]"), out);
+        // a door's minimum score of 700: p = 0.5 does not reach it, so both are no_mask
+        String strict = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--threshold", "0.7");
+        assertTrue(strict.contains("[[1, 0], [1, 0]]"), strict);
+        assertTrue(strict.contains("mask when p >= 0.7"), strict);
+        ModelCli cli = new ModelCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        for (String bad : new String[] {"0", "1.5", "x"}) {
+            assertThrows(ModelCli.UsageException.class, () -> cli.run(new String[] {"evaluate", "--model", model.toString(),
+                    "--data", data.toString(), "--threshold", bad}), bad);
+        }
     }
 }
