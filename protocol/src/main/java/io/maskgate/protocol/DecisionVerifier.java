@@ -59,7 +59,7 @@ public final class DecisionVerifier {
                     + " ms from now " + now, d);
         }
         if (!sequences.advance(d.unitId(), d.seq())) {
-            return Verdict.reject(RejectReason.REPLAY, "seq " + d.seq() + " was accepted concurrently", d);
+            return Verdict.reject(RejectReason.REPLAY, "seq " + d.seq() + " was already accepted (concurrently, or by another replica)", d);
         }
         return Verdict.accept(d);
     }

@@ -79,6 +79,7 @@ public final class ActuatorSimulator implements AutoCloseable {
         reconnector = new Reconnector("actuator-" + handler.doorId(), this::connectAndSubscribe, client::isConnected,
                 () -> !closed, Duration.ofMillis(100), Duration.ofSeconds(5), true);
         connectAndSubscribe();
+        reconnector.markConnected();
         return this;
     }
 
@@ -153,6 +154,7 @@ public final class ActuatorSimulator implements AutoCloseable {
     public void close() {
         closed = true;
         if (reconnector != null) {
+            reconnector.stop(); // a wait between attempts ends at once
             try {
                 // a connect already under way finishes (or times out) before the client is closed
                 reconnector.awaitIdle(TimeUnit.SECONDS.toMillis(options.getConnectionTimeout() + 1L));

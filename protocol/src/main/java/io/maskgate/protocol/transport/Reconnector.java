@@ -13,9 +13,11 @@ import java.util.function.BooleanSupplier;
  * 64 s), so the service came back a minute after the broker.
  *
  * <p>The first attempt after a trigger is immediate, unless the previous connection lasted less than
- * {@code max}: then the loop goes on from the backoff it had reached, so a link that is dropped again right after
- * each connect (e.g. another client taking over its id) does not reconnect at full speed. With jitter on, each
- * wait is drawn from [backoff/2, backoff], so many clients that lost the same broker do not come back in step.
+ * {@code min(max, 10 s)}: a link dropped again right after each connect (e.g. another client taking over its id)
+ * waits min, then 2 min, 4 min... before its first attempt, one doubling per consecutive short-lived connection,
+ * and is back to immediate once a connection has lasted. A long outage in the past does not slow the next
+ * reconnect. With jitter on, each wait is drawn from [backoff/2, backoff], so many clients that lost the same
+ * broker do not come back in step.
  */
 public final class Reconnector {
 
@@ -34,9 +36,12 @@ public final class Reconnector {
     private final long maxMs;
     private final boolean jitter;
     private final AtomicBoolean active = new AtomicBoolean();
+    private final long stableMs;
     private volatile Thread thread;
+    private volatile boolean stopped;
     private volatile long connectedAtNanos = Long.MIN_VALUE;
-    private volatile long lastBackoffMs;
+    /** Consecutive connections that lasted less than stableMs; only the loop thread writes it. */
+    private volatile int flaps;
 
     public Reconnector(String name, Attempt attempt, BooleanSupplier connected, BooleanSupplier running,
                        Duration min, Duration max) {
@@ -52,12 +57,26 @@ public final class Reconnector {
         this.minMs = Math.max(1, min.toMillis());
         this.maxMs = Math.max(this.minMs, max.toMillis());
         this.jitter = jitter;
-        this.lastBackoffMs = this.minMs;
+        this.stableMs = Math.min(this.maxMs, 10_000);
+    }
+
+    /** Records a connection made outside the loop (e.g. the first, synchronous one). */
+    public void markConnected() {
+        connectedAtNanos = System.nanoTime();
+    }
+
+    /** Ends a running loop now (interrupting its wait) and starts no new one. */
+    public void stop() {
+        stopped = true;
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+        }
     }
 
     /** Starts a connect loop unless one is already running; returns at once. */
     public void trigger() {
-        if (!active.compareAndSet(false, true)) {
+        if (stopped || !active.compareAndSet(false, true)) {
             return;
         }
         Thread t = new Thread(this::loop, "maskgate-mqtt-reconnect-" + name);
@@ -66,41 +85,44 @@ public final class Reconnector {
         t.start();
     }
 
-    /** Waits up to {@code timeoutMs} for a running loop to end (after {@code running} turned false). */
+    /** Waits up to {@code timeoutMs} (> 0) for a running loop to end (after {@code running} turned false). */
     public boolean awaitIdle(long timeoutMs) throws InterruptedException {
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
-            t.join(timeoutMs);
+            t.join(Math.max(1, timeoutMs));
             return !t.isAlive();
         }
         return true;
     }
 
     private void loop() {
-        boolean flapping = connectedAtNanos != Long.MIN_VALUE
-                && System.nanoTime() - connectedAtNanos < maxMs * 1_000_000L;
-        long backoffMs = flapping ? lastBackoffMs : minMs;
+        long lastConnect = connectedAtNanos;
+        boolean shortLived = lastConnect != Long.MIN_VALUE && System.nanoTime() - lastConnect < stableMs * 1_000_000L;
+        flaps = shortLived ? flaps + 1 : 0;
+        long backoffMs = minMs;
+        for (int i = 1; i < flaps && backoffMs < maxMs; i++) {
+            backoffMs = nextBackoff(backoffMs);
+        }
         try {
-            boolean first = !flapping;
-            while (running.getAsBoolean() && !connected.getAsBoolean()) {
+            boolean first = flaps == 0;
+            while (!stopped && running.getAsBoolean() && !connected.getAsBoolean()) {
                 if (!first) {
                     Thread.sleep(jitter ? backoffMs / 2 + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1)
                             : backoffMs);
                     backoffMs = nextBackoff(backoffMs);
                 }
                 first = false;
-                if (!running.getAsBoolean() || connected.getAsBoolean()) {
+                if (stopped || !running.getAsBoolean() || connected.getAsBoolean()) {
                     break;
                 }
                 try {
                     attempt.connect();
                     if (connected.getAsBoolean()) {
                         connectedAtNanos = System.nanoTime();
-                        lastBackoffMs = backoffMs;
                     }
                 } catch (Exception e) {
                     log.log(System.Logger.Level.WARNING, "MQTT {0} connect failed: {1}; retrying in {2} ms", name,
-                            e.getMessage(), backoffMs);
+                            e.getMessage(), String.valueOf(backoffMs));
                 }
             }
         } catch (InterruptedException e) {
@@ -109,7 +131,7 @@ public final class Reconnector {
             active.set(false);
         }
         // a disconnect that raced with the end of this loop must not be lost
-        if (running.getAsBoolean() && !connected.getAsBoolean()) {
+        if (!stopped && running.getAsBoolean() && !connected.getAsBoolean()) {
             trigger();
         }
     }

@@ -55,32 +55,53 @@ class ReconnectorTest {
     }
 
     @Test
-    void aLinkDroppedSoonAfterConnectingWaitsTheBackoffItHadReached() throws Exception {
+    void consecutiveShortLivedConnectionsWaitLongerAndALastingOneResets() throws Exception {
         AtomicBoolean connected = new AtomicBoolean();
         List<Long> attempts = new CopyOnWriteArrayList<>();
         Reconnector r = new Reconnector("t", () -> {
             attempts.add(System.nanoTime());
-            if (attempts.size() == 1 || attempts.size() == 2) {
+            if (attempts.size() == 1) {
                 throw new java.io.IOException("broker unreachable");
             }
             connected.set(true);
-        }, connected::get, () -> true, Duration.ofMillis(50), Duration.ofMillis(300));
-        r.trigger(); // attempts at 0, +50, +100 ms: the third connects with the backoff at 200 ms
-        waitFor(() -> attempts.size() == 3 && r.awaitIdle(1_000));
-        connected.set(false); // dropped at once: flapping
-        long dropped = System.nanoTime();
-        r.trigger();
-        waitFor(() -> attempts.size() == 4);
-        long waitedMs = (attempts.get(3) - dropped) / 1_000_000;
-        assertTrue(waitedMs >= 200, "a flapping link waits its backoff first, waited " + waitedMs + " ms");
-        assertTrue(r.awaitIdle(1_000));
-        Thread.sleep(400); // longer than max: the link was stable
+        }, connected::get, () -> true, Duration.ofMillis(200), Duration.ofMillis(2_000));
+        r.trigger(); // attempt 1 at once fails, attempt 2 after 200 ms connects
+        waitFor(() -> attempts.size() == 2 && r.awaitIdle(1_000));
+
+        long[] waited = new long[2];
+        for (int flap = 0; flap < 2; flap++) {
+            connected.set(false); // dropped right after connecting
+            long dropped = System.nanoTime();
+            r.trigger();
+            int expected = 3 + flap;
+            waitFor(() -> attempts.size() == expected && r.awaitIdle(1_000));
+            waited[flap] = (attempts.get(expected - 1) - dropped) / 1_000_000;
+        }
+        assertTrue(waited[0] >= 200, "first short-lived connection: waits min first, waited " + waited[0] + " ms");
+        assertTrue(waited[1] >= 400, "second in a row: waits 2 min, waited " + waited[1] + " ms");
+
+        Thread.sleep(2_200); // the connection lasts longer than min(max, 10 s)
         connected.set(false);
         long droppedLater = System.nanoTime();
         r.trigger();
         waitFor(() -> attempts.size() == 5);
         long quickMs = (attempts.get(4) - droppedLater) / 1_000_000;
-        assertTrue(quickMs < 150, "after a stable link the first attempt is immediate, took " + quickMs + " ms");
+        assertTrue(quickMs < 150, "after a lasting connection the first attempt is immediate, took " + quickMs + " ms");
+    }
+
+    @Test
+    void stopEndsAWaitingLoopAtOnce() throws Exception {
+        Reconnector r = new Reconnector("t", () -> {
+            throw new java.io.IOException("broker unreachable");
+        }, () -> false, () -> true, Duration.ofSeconds(30), Duration.ofSeconds(30));
+        r.trigger();
+        Thread.sleep(100); // first attempt failed; now waiting 30 s
+        long t0 = System.nanoTime();
+        r.stop();
+        assertTrue(r.awaitIdle(2_000), "the loop ended");
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 2_000);
+        r.trigger(); // no new loop after stop
+        assertTrue(r.awaitIdle(100));
     }
 
     @Test

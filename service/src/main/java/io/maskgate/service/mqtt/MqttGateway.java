@@ -47,6 +47,7 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     private volatile boolean running;
     private volatile boolean subscribed;
     private volatile boolean acksSubscribed;
+    private volatile boolean replicaSyncSubscribed;
     private final CountDownLatch firstAckSubscription = new CountDownLatch(1);
     private volatile Reconnector clientReconnector;
     private volatile Reconnector publisherReconnector;
@@ -80,8 +81,9 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
         clientReconnector = new Reconnector("ingest",
                 () -> holder.client().connect(options(false)).waitForCompletion(timeoutMs),
                 holder.client()::isConnected, () -> running, config.reconnectMin(), config.reconnectMax());
+        // the ingest client connects once the command client is subscribed (acks, replica sync): a replica must
+        // not act on decisions before it can hear which ones the other replicas accepted
         publisherReconnector.trigger();
-        clientReconnector.trigger();
         try {
             if (!firstSubscription.await(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("MQTT broker {} not reachable yet; retrying in the background", holder.endpoint().url());
@@ -193,7 +195,13 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     }
 
     public boolean isConnected() {
-        return holder.client().isConnected() && holder.publisher().isConnected() && subscribed && acksSubscribed;
+        return holder.client().isConnected() && holder.publisher().isConnected() && subscribed && acksSubscribed
+                && replicaSyncOk();
+    }
+
+    /** True when the replica sync is off or its subscription is in place. */
+    public boolean replicaSyncOk() {
+        return !replicaSync.enabled() || replicaSyncSubscribed;
     }
 
     /** Blocks until the first subscription is in place (tests, bench). */
@@ -206,6 +214,11 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     @Override
     public void stop() {
         running = false;
+        for (Reconnector r : new Reconnector[] {clientReconnector, publisherReconnector}) {
+            if (r != null) {
+                r.stop();
+            }
+        }
         for (MqttAsyncClient client : new MqttAsyncClient[] {holder.client(), holder.publisher()}) {
             try {
                 if (client.isConnected()) {
@@ -253,14 +266,22 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
                             @Override
                             public void onSuccess(IMqttToken token) {
                                 int[] codes = token.getReasonCodes();
+                                boolean syncOk = true;
                                 for (int i = 0; codes != null && i < codes.length && i < subs.length; i++) {
                                     if (codes[i] >= 0x80) {
-                                        log.error("broker refused subscription {} (reason code {})",
-                                                subs[i].getTopic(), codes[i]);
+                                        log.error("broker refused subscription {} (reason code {}){}",
+                                                subs[i].getTopic(), codes[i], subs[i] == sync
+                                                        ? ": replay protection across replicas is off; give the "
+                                                        + "service read/write on it in the broker ACL" : "");
+                                        syncOk &= subs[i] != sync;
                                     }
                                 }
+                                replicaSyncSubscribed = syncOk;
                                 acksSubscribed = true;
                                 firstAckSubscription.countDown();
+                                if (!holder.client().isConnected()) {
+                                    clientReconnector.trigger();
+                                }
                             }
 
                             @Override

@@ -21,6 +21,7 @@ public class MqttHealthIndicator implements HealthIndicator {
         Health.Builder b = gateway.isConnected() ? Health.up() : Health.down();
         return b.withDetail("broker", holder.endpoint().url())
                 .withDetail("clientId", holder.client().getClientId())
-                .withDetail("decisions", gateway.decisionSubscription()).build();
+                .withDetail("decisions", gateway.decisionSubscription())
+                .withDetail("replicaSync", gateway.replicaSyncOk() ? "ok" : "subscription refused").build();
     }
 }

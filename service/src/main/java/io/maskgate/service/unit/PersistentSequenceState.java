@@ -21,9 +21,15 @@ public class PersistentSequenceState implements SequenceState {
     /** "unit\nseq" accepted by another replica -> when to forget it (System.nanoTime()). */
     private final ConcurrentMap<String, Long> acceptedElsewhere = new ConcurrentHashMap<>();
 
+    @org.springframework.beans.factory.annotation.Autowired
     public PersistentSequenceState(JdbcClient jdbc) {
         jdbc.sql("SELECT unit_id, last_seq FROM units WHERE last_seq > 0")
                 .query((rs, i) -> last.put(rs.getString(1), rs.getLong(2))).list();
+    }
+
+    /** Seeded from a map instead of the database (tests). */
+    PersistentSequenceState(java.util.Map<String, Long> seed) {
+        last.putAll(seed);
     }
 
     @Override
@@ -70,5 +76,7 @@ public class PersistentSequenceState implements SequenceState {
     /** Forgets a deleted unit, so a unit registered again under the same id (with a new key) starts at 1. */
     public void forget(String unitId) {
         last.remove(unitId);
+        String prefix = unitId + '\n';
+        acceptedElsewhere.keySet().removeIf(k -> k.startsWith(prefix));
     }
 }

@@ -45,7 +45,12 @@ public class ReplicaSequenceSync implements DisposableBean {
     private final boolean enabled;
     private final long intervalNanos;
     private final long rememberNanos;
-    private final java.util.Queue<SequenceSyncCodec.Pair> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** A pair not sent yet, with when it was accepted: kept (and retried) while a replay of it could still pass. */
+    private record Pending(SequenceSyncCodec.Pair pair, long acceptedNanos) {
+    }
+
+    private final java.util.Deque<Pending> pending = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private volatile long lastWarnNanos = Long.MIN_VALUE;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final ScheduledExecutorService timer;
     private final Counter sent;
@@ -58,7 +63,10 @@ public class ReplicaSequenceSync implements DisposableBean {
         this.sequences = sequences;
         this.mqtt = mqtt;
         this.codec = new SequenceSyncCodec(cipher.deriveKey("replica sequence sync v1"));
-        this.replicaId = properties.mqtt().clientId();
+        // the client id plus a per-process nonce: two replicas misconfigured with one client id still tell apart
+        // their own messages from each other's
+        this.replicaId = properties.mqtt().clientId() + "/"
+                + java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(4));
         MaskGateProperties.Decisions d = properties.decisions();
         this.enabled = d.replicaSyncEnabled();
         this.intervalNanos = d.replicaSyncInterval() == null ? 2_000_000 : d.replicaSyncInterval().toNanos();
@@ -71,7 +79,7 @@ public class ReplicaSequenceSync implements DisposableBean {
         this.sent = Counter.builder("maskgate.replica.sync").tag("result", "sent")
                 .description("messages to the other replicas").register(meters);
         this.unsent = Counter.builder("maskgate.replica.sync").tag("result", "unsent")
-                .description("messages not sent (command client offline)").register(meters);
+                .description("pairs dropped unsent because their decisions went stale first").register(meters);
         this.received = Counter.builder("maskgate.replica.sync").tag("result", "received")
                 .description("pairs learnt from other replicas").register(meters);
         this.rejected = Counter.builder("maskgate.replica.sync").tag("result", "rejected")
@@ -89,43 +97,80 @@ public class ReplicaSequenceSync implements DisposableBean {
         return enabled;
     }
 
+    /** This process's id in sync messages: the MQTT client id plus a per-process nonce. */
+    String replicaId() {
+        return replicaId;
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
     /** This replica accepted {@code (unitId, seq)}: tell the others (batched, off the caller's thread). */
     public void accepted(String unitId, long seq) {
         if (!enabled) {
             return;
         }
-        pending.add(new SequenceSyncCodec.Pair(unitId, seq));
+        pending.add(new Pending(new SequenceSyncCodec.Pair(unitId, seq), System.nanoTime()));
+        scheduleFlush(intervalNanos);
+    }
+
+    private void scheduleFlush(long delayNanos) {
         if (flushScheduled.compareAndSet(false, true)) {
             try {
-                timer.schedule(this::flush, intervalNanos, TimeUnit.NANOSECONDS);
+                timer.schedule((Runnable) this::flush, delayNanos, TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 flushScheduled.set(false); // shutting down
             }
         }
     }
 
-    /** Sends every pair accepted since the last flush (the others refuse exact pairs, so none may be left out). */
+    /**
+     * Sends every pair accepted since the last flush (the others refuse exact pairs, so none may be left out). A
+     * message the client cannot take now (offline, or its in-flight window full: Paho error 32202) goes back to
+     * the front of the queue and is retried in 10 ms; pairs whose decisions are stale by then are dropped.
+     */
     void flush() {
+        flush(System.nanoTime());
+    }
+
+    void flush(long now) {
         flushScheduled.set(false);
-        List<SequenceSyncCodec.Pair> lines = new ArrayList<>();
-        for (SequenceSyncCodec.Pair pair; (pair = pending.poll()) != null; ) {
-            lines.add(pair);
-        }
-        for (int from = 0; from < lines.size(); from += MAX_PAIRS) {
-            byte[] payload = codec.encode(replicaId, System.currentTimeMillis(),
-                    lines.subList(from, Math.min(lines.size(), from + MAX_PAIRS)));
-            MqttAsyncClient client = mqtt.publisher();
-            try {
-                if (client.isConnected()) {
-                    client.publish(Topics.REPLICA_SEQUENCES, payload, 0, false);
-                    sent.increment();
-                } else {
-                    unsent.increment();
-                }
-            } catch (MqttException | RuntimeException e) {
-                unsent.increment();
-                log.debug("replica sync not sent: {}", e.getMessage());
+        List<Pending> batch = new ArrayList<>();
+        for (Pending p; (p = pending.poll()) != null; ) {
+            if (now - p.acceptedNanos() < rememberNanos) {
+                batch.add(p);
+            } else {
+                unsent.increment(); // too old to matter: a replay of it is refused as STALE anyway
             }
+        }
+        for (int from = 0; from < batch.size(); from += MAX_PAIRS) {
+            List<Pending> chunk = batch.subList(from, Math.min(batch.size(), from + MAX_PAIRS));
+            if (!send(chunk)) {
+                List<Pending> rest = batch.subList(from, batch.size());
+                for (int i = rest.size() - 1; i >= 0; i--) {
+                    pending.addFirst(rest.get(i));
+                }
+                scheduleFlush(TimeUnit.MILLISECONDS.toNanos(10));
+                return;
+            }
+        }
+    }
+
+    private boolean send(List<Pending> chunk) {
+        byte[] payload = codec.encode(replicaId, System.currentTimeMillis(),
+                chunk.stream().map(Pending::pair).toList());
+        MqttAsyncClient client = mqtt.publisher();
+        try {
+            if (!client.isConnected()) {
+                return false;
+            }
+            client.publish(Topics.REPLICA_SEQUENCES, payload, 0, false);
+            sent.increment();
+            return true;
+        } catch (MqttException | RuntimeException e) {
+            log.debug("replica sync not sent yet: {}", e.getMessage());
+            return false;
         }
     }
 
@@ -141,7 +186,12 @@ public class ReplicaSequenceSync implements DisposableBean {
             }
         } catch (RuntimeException e) {
             rejected.increment();
-            log.warn("replica sync message refused: {}", e.getMessage());
+            long now = System.nanoTime();
+            if (lastWarnNanos == Long.MIN_VALUE || now - lastWarnNanos > TimeUnit.SECONDS.toNanos(10)) {
+                lastWarnNanos = now; // at most one line per 10 s; the counter has them all
+                log.warn("replica sync message refused: {} (maskgate_replica_sync_total{{result=\"rejected\"}} "
+                        + "counts every one)", e.getMessage());
+            }
         }
     }
 

@@ -92,6 +92,13 @@ class ReplicaReplayIT {
                 commandIds.add(c.commandId()); // re-sends (no actuator acks here) keep their id
             }
             List<Long> replays = replicas.stream().map(c -> (long) counter(c, "rejected", "REPLAY")).toList();
+
+            // no false refusal: the unit's next decision, wherever it lands, still unlocks
+            unitClient.publishAndWait(Topics.decision(unit), AbstractServiceIT.decision(key, unit, door, 2,
+                    Label.MASK, 950));
+            MqttTestClient.Received next = actuatorSide.received().poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(next).as("seq 2 unlocks").isNotNull();
+            assertThat(commandIds).doesNotContain(MqttTestClient.CODEC.decodeCommand(next.payload()).commandId());
             return new Outcome(commandIds, replays);
         } finally {
             for (ConfigurableApplicationContext c : replicas) {

@@ -44,7 +44,15 @@ final class ServiceContexts {
                 .toArray(String[]::new);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(MaskGateApplication.class)
                 .web(WebApplicationType.NONE).run(args);
-        assertThat(context.getBean(MqttGateway.class).awaitSubscribed(30_000)).isTrue();
+        boolean subscribed = false;
+        try {
+            subscribed = context.getBean(MqttGateway.class).awaitSubscribed(30_000);
+        } finally {
+            if (!subscribed) {
+                context.close();
+            }
+        }
+        assertThat(subscribed).as("service subscribed to the broker").isTrue();
         return context;
     }
 

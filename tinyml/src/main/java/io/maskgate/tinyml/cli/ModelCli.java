@@ -195,6 +195,10 @@ public final class ModelCli {
         }
         Interpreter it = new Interpreter(model);
         List<String> labels = labels(modelPath, it.output());
+        if (threshold != 0.5f && it.output().elementCount() != 1) {
+            throw new UsageException("--threshold applies to single-output models; this one has "
+                    + it.output().elementCount() + " outputs (the highest score wins)");
+        }
         Classifier c = new Classifier(it, labels, threshold);
         int k = labels.size();
         int[][] confusion = new int[k][k];

@@ -102,6 +102,12 @@ class ModelCliTest {
         Path model = redDetector(dir);
         Path data = dir.resolve("data");
         ModelCli cli = new ModelCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Path two = dir.resolve("two");
+        image(two.resolve("mask/r.png"), 0xff0000);
+        image(two.resolve("no_mask/b.png"), 0x0000ff);
+        Exception multi = assertThrows(ModelCli.UsageException.class, () -> cli.run(new String[] {"evaluate",
+                "--model", model.toString(), "--data", two.toString(), "--threshold", "0.7"}));
+        assertTrue(multi.getMessage().contains("single-output"), multi.getMessage());
         Exception missing = assertThrows(ModelCli.UsageException.class,
                 () -> cli.run(new String[] {"evaluate", "--model", model.toString(), "--data", data.toString()}));
         assertTrue(missing.getMessage().contains("not found"), missing.getMessage());
