@@ -246,7 +246,7 @@ public final class DecisionBench {
 
     private static void awaitDrained(EventWriter writer) throws InterruptedException {
         long start = System.nanoTime();
-        while (writer.depth() > 0 && System.nanoTime() - start < 120_000_000_000L) {
+        while (writer.unwritten() > 0 && System.nanoTime() - start < 120_000_000_000L) {
             Thread.sleep(20);
         }
     }

@@ -83,6 +83,9 @@ public class EventWriter implements SmartLifecycle {
     private final Counter dropped;
     private final Counter backpressure;
     private volatile boolean running;
+    /** Items handed to {@link #enqueue} and items written (or dropped): their difference is what is unwritten. */
+    private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong finished = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean accepting = true;
     private Thread thread;
 
@@ -108,6 +111,7 @@ public class EventWriter implements SmartLifecycle {
 
     /** Queues an item; blocks while the queue is full (backpressure). */
     public void enqueue(Item item) {
+        accepted.incrementAndGet();
         Queued q = new Queued(item, System.nanoTime());
         if (queue.offer(q)) {
             return;
@@ -118,6 +122,7 @@ public class EventWriter implements SmartLifecycle {
                 if (!accepting) {
                     log.error("event writer stopped; dropping {}", item);
                     dropped.increment();
+                    finished.incrementAndGet();
                     return;
                 }
             }
@@ -125,11 +130,17 @@ public class EventWriter implements SmartLifecycle {
             Thread.currentThread().interrupt();
             log.error("interrupted while queueing {}", item);
             dropped.increment();
+            finished.incrementAndGet();
         }
     }
 
     public int depth() {
         return queue.size();
+    }
+
+    /** Events queued or in the batch being written: 0 once everything enqueued so far is committed. */
+    public long unwritten() {
+        return accepted.get() - finished.get();
     }
 
     @Override
@@ -176,6 +187,7 @@ public class EventWriter implements SmartLifecycle {
                 queue.drainTo(batch, batchSize - 1);
                 linger(batch, first.enqueuedNanos() + lingerNanos);
                 writeWithRetry(batch);
+                finished.addAndGet(batch.size());
                 long now = System.nanoTime();
                 for (Queued q : batch) {
                     lag.record(now - q.enqueuedNanos(), TimeUnit.NANOSECONDS);
