@@ -189,7 +189,7 @@ public class ReplicaSequenceSync implements DisposableBean {
             long now = System.nanoTime();
             if (lastWarnNanos == Long.MIN_VALUE || now - lastWarnNanos > TimeUnit.SECONDS.toNanos(10)) {
                 lastWarnNanos = now; // at most one line per 10 s; the counter has them all
-                log.warn("replica sync message refused: {} (maskgate_replica_sync_total{{result=\"rejected\"}} "
+                log.warn("replica sync message refused: {} (maskgate_replica_sync_total{result=\"rejected\"} "
                         + "counts every one)", e.getMessage());
             }
         }
