@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maskgate.agent.mqtt.BrokerSettings;
 import io.maskgate.agent.testing.Subscriber;
-import io.maskgate.agent.testing.TcpProxy;
+import io.maskgate.protocol.testing.TcpRelay;
 import io.maskgate.agent.testing.TestBroker;
 import io.maskgate.protocol.AckStatus;
 import io.maskgate.protocol.CommandAck;
@@ -55,7 +55,7 @@ class ActuatorReconnectIT {
         List<String> doors = new ArrayList<>();
         List<HmacKey> keys = new ArrayList<>();
         List<ActuatorSimulator> actuators = new ArrayList<>();
-        try (TcpProxy proxy = new TcpProxy(broker.host(), broker.port());
+        try (TcpRelay proxy = new TcpRelay(broker.host(), broker.port());
              Subscriber acks = new Subscriber(broker.url(), Topics.ALL_ACKS);
              Subscriber operator = new Subscriber(broker.url(), null)) {
             for (int i = 0; i < n; i++) {

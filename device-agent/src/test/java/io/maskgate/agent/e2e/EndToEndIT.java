@@ -15,7 +15,7 @@ import io.maskgate.agent.mqtt.BrokerSettings;
 import io.maskgate.agent.mqtt.MqttLink;
 import io.maskgate.agent.mqtt.OfflineBuffer;
 import io.maskgate.agent.service.ServiceClient;
-import io.maskgate.agent.testing.TcpProxy;
+import io.maskgate.protocol.testing.TcpRelay;
 import io.maskgate.agent.testing.TestBroker;
 import io.maskgate.protocol.Decision;
 import io.maskgate.protocol.DoorAction;
@@ -45,13 +45,13 @@ class EndToEndIT {
 
     static TestBroker broker;
     /** Everything (service, units, actuators) reaches the broker through this relay, so a test can cut it. */
-    static TcpProxy relay;
+    static TcpRelay relay;
     static ServiceHarness service;
 
     @BeforeAll
     static void start() throws Exception {
         broker = TestBroker.start();
-        relay = new TcpProxy(broker.host(), broker.port());
+        relay = new TcpRelay(broker.host(), broker.port());
         service = ServiceHarness.start(relay.url());
     }
 

@@ -9,7 +9,7 @@ import io.maskgate.agent.UnitSettings;
 import io.maskgate.agent.frames.Frame;
 import io.maskgate.agent.inference.FolderLabelClassifier;
 import io.maskgate.agent.testing.Subscriber;
-import io.maskgate.agent.testing.TcpProxy;
+import io.maskgate.protocol.testing.TcpRelay;
 import io.maskgate.agent.testing.TestBroker;
 import io.maskgate.protocol.Credentials;
 import io.maskgate.protocol.Decision;
@@ -68,7 +68,7 @@ class OfflineBufferIT {
         UnitSettings settings = new UnitSettings(unit, "door-1", 3, 5, 500, 0, 1, 0, 60_000);
         List<Decision> made = new ArrayList<>();
 
-        try (TcpProxy proxy = new TcpProxy(broker.host(), broker.port());
+        try (TcpRelay proxy = new TcpRelay(broker.host(), broker.port());
              Subscriber watcher = new Subscriber(broker.url(), "maskgate/v1/units/" + unit + "/#")) {
             AtomicReference<DoorUnit> unitRef = new AtomicReference<>();
             MqttLink link = new MqttLink(BrokerSettings.anonymous(proxy.url()), unit,

@@ -7,6 +7,7 @@ import io.maskgate.protocol.HmacKey;
 import io.maskgate.protocol.Label;
 import io.maskgate.protocol.Signer;
 import io.maskgate.protocol.Topics;
+import io.maskgate.protocol.testing.TcpRelay;
 import io.maskgate.service.MaskGateApplication;
 import io.maskgate.service.door.DoorPolicy;
 import io.maskgate.service.door.DoorService;

@@ -1,4 +1,4 @@
-package io.maskgate.agent.testing;
+package io.maskgate.protocol.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A plain TCP relay in front of the real broker, so a test can make the broker unreachable for one client
- * (refuse and drop its connections) without stopping a broker other tests and people share.
+ * A plain TCP relay in front of the real broker, so a test can make the broker unreachable for the clients that
+ * connect through it (drop their connections, refuse new ones) and bring it back on the same port, without stopping
+ * a broker other tests and people share. Shared by the service's and the device agent's tests (protocol test-jar).
  */
-public final class TcpProxy implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
 
     private final String targetHost;
     private final int targetPort;
@@ -22,12 +23,17 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
 
-    public TcpProxy(String targetHost, int targetPort) throws IOException {
+    public TcpRelay(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         ServerSocket s = bind(0);
         this.port = s.getLocalPort();
         serve(s);
+    }
+
+    /** In front of the broker at {@code brokerUrl} (tcp://host:port). */
+    public TcpRelay(String brokerUrl) throws IOException {
+        this(java.net.URI.create(brokerUrl).getHost(), java.net.URI.create(brokerUrl).getPort());
     }
 
     public int port() {
@@ -80,7 +86,7 @@ public final class TcpProxy implements AutoCloseable {
                     // closed by cut() or close()
                 }
             }
-        }, "tcp-proxy-accept");
+        }, "tcp-relay-accept");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -104,7 +110,7 @@ public final class TcpProxy implements AutoCloseable {
                     // already closed
                 }
             }
-        }, "tcp-proxy-pump");
+        }, "tcp-relay-pump");
         t.setDaemon(true);
         t.start();
     }
