@@ -46,7 +46,8 @@ public final class Signer {
         return MessageDigest.isEqual(expected, sig.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static byte[] hmac(HmacKey key, byte[] data) {
+    /** Raw HMAC-SHA256 of {@code data} (per-thread cached Mac), for signed formats other than messages. */
+    public static byte[] hmac(HmacKey key, byte[] data) {
         Mac mac = MAC.get();
         try {
             mac.init(new SecretKeySpec(key.rawView(), ALGORITHM));

@@ -1,5 +1,7 @@
 package io.maskgate.service.security;
 
+import io.maskgate.protocol.HmacKey;
+import io.maskgate.protocol.Signer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -47,14 +49,9 @@ public final class SecretCipher {
      * A 32-byte key for {@code purpose} derived from the master key (HMAC-SHA256 of the purpose), so replicas
      * sharing the master key share the derived key without the master key itself being used twice.
      */
-    public byte[] deriveKey(String purpose) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(masterKey.getEncoded(), "HmacSHA256"));
-            return mac.doFinal(("maskgate derived key: " + purpose).getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-        }
+    public HmacKey deriveKey(String purpose) {
+        return HmacKey.ofBytes(Signer.hmac(HmacKey.ofBytes(masterKey.getEncoded()),
+                ("maskgate derived key: " + purpose).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The secret, or an exception when the data was not sealed for {@code owner} under this master key. */

@@ -37,6 +37,8 @@ public class ReplicaSequenceSync implements DisposableBean {
 
     /** Pairs per message; a message stays far below the service's 64 KB payload limit. */
     static final int MAX_PAIRS = 500;
+    /** What the sync key is derived for (from the master key). */
+    static final String KEY_PURPOSE = "replica sequence sync v1";
 
     private final PersistentSequenceState sequences;
     private final MqttClientHolder mqtt;
@@ -62,7 +64,7 @@ public class ReplicaSequenceSync implements DisposableBean {
                                MaskGateProperties properties, MeterRegistry meters) {
         this.sequences = sequences;
         this.mqtt = mqtt;
-        this.codec = new SequenceSyncCodec(cipher.deriveKey("replica sequence sync v1"));
+        this.codec = new SequenceSyncCodec(cipher.deriveKey(KEY_PURPOSE));
         // the client id plus a per-process nonce: two replicas misconfigured with one client id still tell apart
         // their own messages from each other's
         this.replicaId = properties.mqtt().clientId() + "/"

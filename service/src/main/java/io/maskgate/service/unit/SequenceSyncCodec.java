@@ -1,14 +1,13 @@
 package io.maskgate.service.unit;
 
+import io.maskgate.protocol.HmacKey;
 import io.maskgate.protocol.Ids;
+import io.maskgate.protocol.Signer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Wire format of the replica sequence sync ({@link ReplicaSequenceSync}), kept apart so it can be tested without
@@ -27,10 +26,10 @@ final class SequenceSyncCodec {
     record Message(String replicaId, long sentAtMillis, List<Pair> pairs) {
     }
 
-    private final SecretKeySpec key;
+    private final HmacKey key;
 
-    SequenceSyncCodec(byte[] key) {
-        this.key = new SecretKeySpec(key, "HmacSHA256");
+    SequenceSyncCodec(HmacKey key) {
+        this.key = key;
     }
 
     byte[] encode(String replicaId, long sentAtMillis, List<Pair> pairs) {
@@ -96,12 +95,6 @@ final class SequenceSyncCodec {
     }
 
     private byte[] hmac(byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-        }
+        return Signer.hmac(key, data);
     }
 }

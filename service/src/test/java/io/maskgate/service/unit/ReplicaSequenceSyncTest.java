@@ -50,7 +50,7 @@ class ReplicaSequenceSyncTest {
         PersistentSequenceState stateB = new PersistentSequenceState(Map.of("u1", 5L));
         a = replica("service-a", stateA);
         b = replica("service-b", stateB);
-        SequenceSyncCodec codec = new SequenceSyncCodec(new SecretCipher(master).deriveKey("replica sequence sync v1"));
+        SequenceSyncCodec codec = new SequenceSyncCodec(new SecretCipher(master).deriveKey(ReplicaSequenceSync.KEY_PURPOSE));
         byte[] fromA = codec.encode("service-a/0000", 1L,
                 List.of(new SequenceSyncCodec.Pair("u1", 7), new SequenceSyncCodec.Pair("u2", 3)));
 
@@ -71,11 +71,11 @@ class ReplicaSequenceSyncTest {
     void ownMessagesAndForgedOnesTeachNothing() throws Exception {
         PersistentSequenceState state = new PersistentSequenceState(Map.of());
         a = replica("service-a", state);
-        SequenceSyncCodec codec = new SequenceSyncCodec(new SecretCipher(master).deriveKey("replica sequence sync v1"));
+        SequenceSyncCodec codec = new SequenceSyncCodec(new SecretCipher(master).deriveKey(ReplicaSequenceSync.KEY_PURPOSE));
         byte[] own = codec.encode(a.replicaId(), 1L, List.of(new SequenceSyncCodec.Pair("u1", 9)));
         assertThat(a.apply(own, System.nanoTime())).as("its own message").isEqualTo(-1);
         SequenceSyncCodec stranger = new SequenceSyncCodec(new SecretCipher(new SecureRandom().generateSeed(32))
-                .deriveKey("replica sequence sync v1"));
+                .deriveKey(ReplicaSequenceSync.KEY_PURPOSE));
         a.onMessage(stranger.encode("service-x/1", 1L, List.of(new SequenceSyncCodec.Pair("u1", 9))));
         a.onMessage(new byte[] {1, 2, 3});
         assertThat(state.rememberedElsewhere()).isZero();

@@ -20,14 +20,14 @@ class SequenceSyncCodecTest {
 
     private final byte[] master = masterKey();
     private final SequenceSyncCodec codec =
-            new SequenceSyncCodec(new SecretCipher(master).deriveKey("replica sequence sync v1"));
+            new SequenceSyncCodec(new SecretCipher(master).deriveKey(ReplicaSequenceSync.KEY_PURPOSE));
     private final List<SequenceSyncCodec.Pair> pairs =
             List.of(new SequenceSyncCodec.Pair("unit-1", 41), new SequenceSyncCodec.Pair("unit_2", 1_795_622_700_073L));
 
     @Test
     void roundTripBetweenReplicasSharingTheMasterKey() {
         SequenceSyncCodec other = new SequenceSyncCodec(new SecretCipher(master.clone())
-                .deriveKey("replica sequence sync v1"));
+                .deriveKey(ReplicaSequenceSync.KEY_PURPOSE));
         SequenceSyncCodec.Message m = other.decode(codec.encode("replica-a", 1234L, pairs));
         assertThat(m.replicaId()).isEqualTo("replica-a");
         assertThat(m.sentAtMillis()).isEqualTo(1234L);
@@ -39,7 +39,7 @@ class SequenceSyncCodecTest {
     void aDifferentMasterKeyOrPurposeIsRefused() {
         byte[] payload = codec.encode("replica-a", 1L, pairs);
         SequenceSyncCodec otherMaster = new SequenceSyncCodec(new SecretCipher(masterKey())
-                .deriveKey("replica sequence sync v1"));
+                .deriveKey(ReplicaSequenceSync.KEY_PURPOSE));
         SequenceSyncCodec otherPurpose = new SequenceSyncCodec(new SecretCipher(master).deriveKey("something else"));
         assertThatThrownBy(() -> otherMaster.decode(payload)).hasMessage("bad signature");
         assertThatThrownBy(() -> otherPurpose.decode(payload)).hasMessage("bad signature");
@@ -90,14 +90,8 @@ class SequenceSyncCodecTest {
     /** A body signed with the right key, to reach the checks behind the signature. */
     private byte[] signed(String body) {
         // encode() only writes well-formed bodies, so sign this one directly with the derived key
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(new SecretCipher(master).deriveKey("replica sequence sync v1"),
-                    "HmacSHA256"));
-            String sig = java.util.Base64.getEncoder().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-            return (sig + "\n" + body).getBytes(StandardCharsets.UTF_8);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] mac = io.maskgate.protocol.Signer.hmac(new SecretCipher(master).deriveKey(ReplicaSequenceSync.KEY_PURPOSE),
+                body.getBytes(StandardCharsets.UTF_8));
+        return (java.util.Base64.getEncoder().encodeToString(mac) + "\n" + body).getBytes(StandardCharsets.UTF_8);
     }
 }
