@@ -2,6 +2,7 @@ package io.maskgate.tinyml.cli;
 
 import io.maskgate.tinyml.facts.ModelFacts;
 import io.maskgate.tinyml.image.ImagePreprocessor;
+import io.maskgate.tinyml.interpreter.Arithmetic;
 import io.maskgate.tinyml.interpreter.Interpreter;
 import io.maskgate.tinyml.interpreter.TensorInfo;
 import io.maskgate.tinyml.model.ModelFormatException;
@@ -78,9 +79,10 @@ public final class ModelCli {
             case "inspect":
                 return inspect(model, json);
             case "run":
-                return runImage(model, modelPath, Path.of(require(opts, "image")), json);
+                return runImage(model, modelPath, Path.of(require(opts, "image")), arithmetic(opts), json);
             case "evaluate":
-                return evaluate(model, modelPath, Path.of(require(opts, "data")), threshold(opts), json);
+                return evaluate(model, modelPath, Path.of(require(opts, "data")), threshold(opts), arithmetic(opts),
+                        json);
             default:
                 throw new UsageException("unknown subcommand '" + cmd + "'\n" + usage());
         }
@@ -88,10 +90,22 @@ public final class ModelCli {
 
     private static String usage() {
         return "usage: model inspect  --model FILE [--json]\n"
-                + "       model run      --model FILE --image IMG [--json]\n"
-                + "       model evaluate --model FILE --data DIR [--threshold P] [--json]   (DIR/<label>/ images; see\n"
-                + "                      tinyml/README.md; --threshold: single-output models, mask when p >= P,\n"
-                + "                      default 0.5; 0.7 is a door's default minimum score of 700)";
+                + "       model run      --model FILE --image IMG [--arithmetic tflm|tflite] [--json]\n"
+                + "       model evaluate --model FILE --data DIR [--threshold P] [--arithmetic tflm|tflite] [--json]\n"
+                + "                      (DIR/<label>/ images; see tinyml/README.md; --threshold: single-output models,\n"
+                + "                      mask when p >= P, default 0.5; 0.7 is a door's default minimum score of 700)\n"
+                + "       --arithmetic: tflm (default) = TensorFlow Lite Micro's fixed-point rules, what the door\n"
+                + "                      cameras run; tflite = desktop TensorFlow Lite's rounding (cross-checks only)";
+    }
+
+    /** --arithmetic tflm (default, the camera's) or tflite (desktop TensorFlow Lite's rounding). */
+    static Arithmetic arithmetic(Map<String, String> opts) throws UsageException {
+        String v = opts.getOrDefault("arithmetic", "tflm");
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "tflm" -> Arithmetic.TFLM;
+            case "tflite" -> Arithmetic.TFLITE_REFERENCE;
+            default -> throw new UsageException("--arithmetic must be tflm or tflite, got '" + v + "'");
+        };
     }
 
     private static float threshold(Map<String, String> opts) throws UsageException {
@@ -159,20 +173,21 @@ public final class ModelCli {
 
     // ---- run -------------------------------------------------------------------------------------------------
 
-    private int runImage(TfliteModel model, Path modelPath, Path image, boolean json)
+    private int runImage(TfliteModel model, Path modelPath, Path image, Arithmetic arithmetic, boolean json)
             throws ModelFormatException, IOException, UsageException {
         if (!Files.isRegularFile(image)) {
             throw new UsageException("image not found: " + image);
         }
-        Interpreter it = new Interpreter(model);
+        Interpreter it = new Interpreter(model, arithmetic);
         Classifier c = new Classifier(it, labels(modelPath, it.output()));
         Classifier.Result r = c.classify(image);
         out.println("int8 outputs: " + java.util.Arrays.toString(r.raw()));
         out.println("scores: " + java.util.Arrays.toString(r.scores()));
-        out.println("label: " + r.label());
+        out.println("label: " + r.label() + "  (arithmetic " + name(arithmetic) + ")");
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("image", image.toString());
+            m.put("arithmetic", name(arithmetic));
             m.put("outputs", r.raw());
             List<Object> scores = new ArrayList<>();
             for (float s : r.scores()) {
@@ -188,12 +203,16 @@ public final class ModelCli {
 
     // ---- evaluate --------------------------------------------------------------------------------------------
 
-    private int evaluate(TfliteModel model, Path modelPath, Path dir, float threshold, boolean json)
-            throws ModelFormatException, IOException, UsageException {
+    private static String name(Arithmetic a) {
+        return a == Arithmetic.TFLM ? "tflm" : "tflite";
+    }
+
+    private int evaluate(TfliteModel model, Path modelPath, Path dir, float threshold, Arithmetic arithmetic,
+                         boolean json) throws ModelFormatException, IOException, UsageException {
         if (!Files.isDirectory(dir)) {
             throw new UsageException("data folder not found: " + dir);
         }
-        Interpreter it = new Interpreter(model);
+        Interpreter it = new Interpreter(model, arithmetic);
         List<String> labels = labels(modelPath, it.output());
         if (threshold != 0.5f && it.output().elementCount() != 1) {
             throw new UsageException("--threshold applies to single-output models; this one has "
@@ -221,8 +240,9 @@ public final class ModelCli {
         }
         Metrics metrics = Metrics.of(confusion);
         ModelFacts f = ModelFacts.of(model);
-        out.printf("count %d  accuracy %.4f%s%n", count, metrics.accuracy(),
-                it.output().elementCount() == 1 ? String.format("  (mask when p >= %s)", threshold) : "");
+        out.printf("count %d  accuracy %.4f%s  (arithmetic %s)%n", count, metrics.accuracy(),
+                it.output().elementCount() == 1 ? String.format("  (mask when p >= %s)", threshold) : "",
+                name(arithmetic));
         for (int i = 0; i < k; i++) {
             out.printf("  %-10s precision %.4f  recall %.4f  F1 %.4f  (folder %s)%n", labels.get(i),
                     metrics.precision()[i], metrics.recall()[i], metrics.f1()[i], classFolder(dir, labels.get(i)).getFileName());
@@ -234,6 +254,7 @@ public final class ModelCli {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("count", count);
             m.put("accuracy", metrics.accuracy());
+            m.put("arithmetic", name(arithmetic));
             if (it.output().elementCount() == 1) {
                 m.put("threshold", (double) threshold);
             }

@@ -150,4 +150,31 @@ class ModelCliTest {
                     "--data", data.toString(), "--threshold", bad}), bad);
         }
     }
+
+    @Test
+    void arithmeticOptionSelectsTheRoundingRules(@TempDir Path dir) throws Exception {
+        // acc = 5 times an exact multiplier 0.5 = 2.5: TFLM's fixed-point rounding gives 3, TensorFlow Lite's
+        // float requantisation (round half to even) gives 2. All scales are powers of two, so both are exact.
+        ModelBuilder b = new ModelBuilder("tie");
+        int x = b.input("x", new int[] {1, 1, 1, 3}, 1f / 256, -128);
+        int r = b.reshape("r", x, new int[] {1, 3});
+        int f = b.fullyConnected("fc", r, new byte[] {1, 0, 0}, 1, new float[] {0.5f}, new int[] {5},
+                Activation.NONE, 1f / 256, 0);
+        b.output(f);
+        Path model = dir.resolve("tie.tflite");
+        TfliteWriter.write(b.build(), model);
+        image(dir.resolve("black.png"), 0x000000);
+        String img = dir.resolve("black.png").toString();
+        String tflm = lastLine(run("run", "--model", model.toString(), "--image", img, "--json"));
+        assertTrue(tflm.contains("\"arithmetic\":\"tflm\"") && tflm.contains("\"outputs\":[3]"), tflm);
+        String tflite = lastLine(run("run", "--model", model.toString(), "--image", img, "--arithmetic", "tflite",
+                "--json"));
+        assertTrue(tflite.contains("\"arithmetic\":\"tflite\"") && tflite.contains("\"outputs\":[2]"), tflite);
+        assertTrue(run("run", "--model", model.toString(), "--image", img, "--arithmetic", "tflm")
+                .contains("int8 outputs: [3]"));
+        ModelCli cli = new ModelCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Exception bad = assertThrows(ModelCli.UsageException.class, () -> cli.run(new String[] {"run", "--model",
+                model.toString(), "--image", img, "--arithmetic", "cmsis"}));
+        assertTrue(bad.getMessage().contains("tflm or tflite"), bad.getMessage());
+    }
 }

@@ -76,7 +76,8 @@ final class Commands {
 
     /** {@code report [--models DIR] [--out FILE] [--data DIR]}: regenerates metrics, model card and REPORT.md. */
     static void report(String[] argv, PrintStream out) throws IOException {
-        Args a = new Args("report", argv, 1, Set.of("models", "out", "data", "retrain"), Set.of());
+        Args a = new Args("report", argv, 1, Set.of("models", "out", "data", "retrain", "variants", "retrain-v2"),
+                Set.of());
         Path models = Path.of(a.get("models", DataPaths.repoRoot().resolve("models").toString()));
         if (!java.nio.file.Files.isDirectory(models)) {
             throw new io.maskgate.trainer.data.DataException("models folder not found: " + models);
@@ -89,8 +90,23 @@ final class Commands {
         if (a.has("retrain")) {
             gen.withRetrain(Path.of(a.get("retrain", "")));
         }
+        java.util.Map<String, Path> variants = new java.util.LinkedHashMap<>();
+        for (String v : a.get("variants", "").split(",")) {
+            if (v.isBlank()) {
+                continue;
+            }
+            int eq = v.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("--variants takes NAME=DIR[,NAME=DIR...], got '" + v + "'");
+            }
+            variants.put(v.substring(0, eq).trim(), Path.of(v.substring(eq + 1).trim()));
+        }
         gen.generate(report);
-        out.println("wrote " + report);
+        var door = new io.maskgate.trainer.report.door.DoorReport(models, data, out)
+                .generate(variants, a.has("retrain-v2") ? Path.of(a.get("retrain-v2", "")) : null);
+        java.nio.file.Files.writeString(report, door.markdown(), java.nio.charset.StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+        out.println("wrote " + report + " (door threshold " + door.choice().threshold() + ")");
     }
 
     /** {@code evaluate-float --saved-model DIR --data DIR [--json]}: float SavedModel metrics on a labelled folder. */

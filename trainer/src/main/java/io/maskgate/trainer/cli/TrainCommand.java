@@ -6,6 +6,7 @@ import io.maskgate.trainer.data.Augmenter;
 import io.maskgate.trainer.data.DataPaths;
 import io.maskgate.trainer.data.ImageSet;
 import io.maskgate.trainer.data.Label;
+import io.maskgate.trainer.data.TrainingData;
 import io.maskgate.trainer.export.SavedModelExporter;
 import io.maskgate.trainer.model.Architectures;
 import io.maskgate.trainer.model.Network;
@@ -18,6 +19,9 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,13 +30,22 @@ import java.util.Set;
  */
 public final class TrainCommand {
     static final Set<String> OPTIONS = Set.of("arch", "epochs", "seed", "out", "data", "limit", "threads",
-            "augment");
+            "augment", "extra-train", "extra-weight", "extra-val", "incorrect", "paste-masks", "paste-chin");
+    static final Set<String> FLAGS = Set.of("balance");
+
+    /** The data options beyond the v1 recipe; {@link #v1()} is what the shipped v1 model was trained with. */
+    public record DataOptions(List<Path> extraTrain, int extraWeight, List<Path> extraVal, boolean incorrectAsNoMask,
+                              double pasteMasks, double pasteChin, boolean balance) {
+        public static DataOptions v1() {
+            return new DataOptions(List.of(), 1, List.of(), false, 0, 0, false);
+        }
+    }
 
     private TrainCommand() {
     }
 
     public static TrainingRecord run(String[] argv, PrintStream out) throws IOException {
-        Args a = new Args("train", argv, 1, OPTIONS, Set.of());
+        Args a = new Args("train", argv, 1, OPTIONS, FLAGS);
         Network net = Architectures.byName(a.required("arch"));
         int epochs = a.intValue("epochs", 30, 1);
         long seed = a.longValue("seed", 42);
@@ -42,18 +55,56 @@ public final class TrainCommand {
         TrainConfig d = TrainConfig.defaults(net.arch(), epochs, seed);
         int threads = a.intValue("threads", d.intraOpThreads(), 1);
         TrainConfig cfg = d.with(threads, Augmenter.Preset.byName(a.get("augment", "camera")));
-        return train(net, cfg, data, limit, outDir, out);
+        String incorrect = a.get("incorrect", "skip");
+        if (!incorrect.equals("skip") && !incorrect.equals("no_mask")) {
+            throw new UsageException("--incorrect must be skip or no_mask, got '" + incorrect + "'");
+        }
+        DataOptions opts = new DataOptions(paths(a.get("extra-train", "")), a.intValue("extra-weight", 1, 1),
+                paths(a.get("extra-val", "")), incorrect.equals("no_mask"), fraction(a, "paste-masks"),
+                fraction(a, "paste-chin"), a.has("balance"));
+        return train(net, cfg, data, limit, outDir, out, opts);
+    }
+
+    private static List<Path> paths(String csv) {
+        return csv.isBlank() ? List.of() : java.util.Arrays.stream(csv.split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty()).map(Path::of).toList();
+    }
+
+    private static double fraction(Args a, String key) {
+        String v = a.get(key, "0");
+        try {
+            double f = Double.parseDouble(v);
+            if (!(f >= 0 && f <= 1)) {
+                throw new UsageException("--" + key + " must be a fraction in [0, 1], got " + v);
+            }
+            return f;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + key + " must be a fraction in [0, 1], got '" + v + "'");
+        }
     }
 
     public static TrainingRecord train(Network net, TrainConfig cfg, Path data, int limit, Path outDir,
                                        PrintStream out) throws IOException {
-        ImageSet train = ImageSet.load(data.resolve("train"), limit, cfg.seed());
+        return train(net, cfg, data, limit, outDir, out, DataOptions.v1());
+    }
+
+    public static TrainingRecord train(Network net, TrainConfig cfg, Path data, int limit, Path outDir,
+                                       PrintStream out, DataOptions opts) throws IOException {
+        TrainingData td = TrainingData.build(data.resolve("train"), opts.extraTrain(), opts.extraWeight(),
+                opts.incorrectAsNoMask(), opts.pasteMasks(), opts.pasteChin(), opts.balance(), limit, cfg.seed());
+        ImageSet train = td.set();
         ImageSet val = ImageSet.load(data.resolve("val"), limit, cfg.seed());
-        out.printf("%s: %,d parameters, %,d MACs; train %d (mask %d, no_mask %d), val %d%n", net.arch(),
-                net.parameterCount(), net.macs(), train.size(), train.count(Label.MASK), train.count(Label.NO_MASK),
-                val.size());
+        Map<String, ImageSet> vals = new LinkedHashMap<>();
+        vals.put(setName(data.resolve("val")), val);
+        for (Path p : opts.extraVal()) {
+            vals.put(setName(p), ImageSet.load(p, limit, cfg.seed()));
+        }
+        boolean meanBalanced = !opts.extraVal().isEmpty();
+        out.printf("%s: %,d parameters, %,d MACs; train %d per epoch (mask %d, no_mask %d; %s), val %s%n",
+                net.arch(), net.parameterCount(), net.macs(), train.size(), train.count(Label.MASK),
+                train.count(Label.NO_MASK), td.recipe(), vals.keySet());
         double load0 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        TrainingRun run = new Trainer(cfg, out).train(net, train, val);
+        TrainingRun run = new Trainer(cfg, out).train(net, train, vals, meanBalanced);
         double load1 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         Files.createDirectories(outDir);
         SavedModelExporter.export(net, run.best(), outDir.resolve("saved_model"));
@@ -65,11 +116,20 @@ public final class TrainCommand {
                 "facemask-12k/train", train.count(Label.MASK), train.count(Label.NO_MASK), "facemask-12k/val",
                 val.count(Label.MASK), val.count(Label.NO_MASK), net.parameterCount(), net.macs(), run.bestEpoch(),
                 run.bestValAccuracy(), run.totalSeconds(), perEpoch, load0, load1,
-                Runtime.getRuntime().availableProcessors(), run.history());
+                Runtime.getRuntime().availableProcessors(), run.history(), td.recipe(),
+                List.copyOf(vals.keySet()), meanBalanced ? "mean balanced accuracy over the validation sets"
+                        : "accuracy on " + setName(data.resolve("val")));
         json().writeValue(outDir.resolve("training.json").toFile(), rec);
         out.printf("best epoch %d, val accuracy %.2f%%, %.1f s total (%.1f s/epoch); saved %s%n", run.bestEpoch(),
                 100 * run.bestValAccuracy(), run.totalSeconds(), perEpoch, outDir.resolve("saved_model"));
         return rec;
+    }
+
+    /** "facemask-12k/val" style name: the folder and its parent. */
+    static String setName(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.getParent() == null ? abs.toString()
+                : abs.getParent().getFileName() + "/" + abs.getFileName();
     }
 
     static ObjectMapper json() {

@@ -26,7 +26,14 @@ public final class Augmenter {
                 + "rotation +-15 deg p=0.3 (black corners), shift +-5 px, crop scale 0.8-1.5 and aspect 1/1.45-1.45 of "
                 + "the 64x64 source (squashed faces as in photos resized to square), horizontal flip p=0.5, exposure "
                 + "x0.6-1.4, contrast x0.7-1.3, white balance x0.9-1.1 per channel, Gaussian blur sigma 0.4-1.0 "
-                + "p=0.25, sensor noise sigma <=0.03 p=0.5, RGB565 colour depth p=0.5");
+                + "p=0.25, sensor noise sigma <=0.03 p=0.5, RGB565 colour depth p=0.5"),
+        STRONG("interpolation (nearest, bilinear, bicubic, area, Lanczos-3; 64->32), rotation +-20 deg p=0.4 "
+                + "(black corners), shift +-7 px, crop scale 0.7-1.6 (partial crops to wide shots) and aspect "
+                + "1/1.5-1.5 of the 64x64 source, horizontal flip p=0.5, exposure x0.6-1.4, contrast x0.6-1.4, "
+                + "white balance x0.85-1.15 per channel, saturation x0-1.5 (grey p=0.1), low light p=0.2 "
+                + "(exposure x0.15-0.5, gamma 1-1.8, noise sigma <=0.08), Gaussian blur sigma 0.4-1.2 p=0.35 "
+                + "(twice p=0.1), sensor noise sigma <=0.05 p=0.5, JPEG quality 15-90 at 32x32 p=0.3, RGB565 "
+                + "colour depth p=0.5");
 
         private final String description;
 
@@ -45,7 +52,7 @@ public final class Augmenter {
                     return p;
                 }
             }
-            throw new IllegalArgumentException("unknown augmentation '" + name + "'; choose camera or geometry");
+            throw new IllegalArgumentException("unknown augmentation '" + name + "'; choose camera, geometry or strong");
         }
     }
 
@@ -60,6 +67,10 @@ public final class Augmenter {
     }
 
     public static void augment(SourceImage src, SplittableRandom rnd, Preset preset, float[] out, int offset) {
+        if (preset == Preset.STRONG) {
+            StrongAugmenter.augment(src, rnd, out, offset);
+            return;
+        }
         boolean geometry = preset == Preset.GEOMETRY;
         if (geometry && rnd.nextDouble() < 0.3) {
             src = rotate(src, Math.toRadians((rnd.nextDouble() * 2 - 1) * 15));
@@ -130,7 +141,7 @@ public final class Augmenter {
         return new SourceImage(src.name(), src.label(), w, h, out);
     }
 
-    private static void flip(float[] img) {
+    static void flip(float[] img) {
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE / 2; x++) {
                 int a = (y * SIZE + x) * 3;
@@ -144,7 +155,7 @@ public final class Augmenter {
         }
     }
 
-    private static void photometric(float[] img, SplittableRandom rnd) {
+    static void photometric(float[] img, SplittableRandom rnd) {
         double exposure = 0.6 + 0.8 * rnd.nextDouble();
         double contrast = 0.7 + 0.6 * rnd.nextDouble();
         double[] wb = {0.9 + 0.2 * rnd.nextDouble(), 0.9 + 0.2 * rnd.nextDouble(), 0.9 + 0.2 * rnd.nextDouble()};
@@ -159,7 +170,7 @@ public final class Augmenter {
         }
     }
 
-    private static float[] blur(float[] img, double sigma) {
+    static float[] blur(float[] img, double sigma) {
         double[] k = new double[3];
         double s = 0;
         for (int i = -1; i <= 1; i++) {
@@ -198,20 +209,20 @@ public final class Augmenter {
         return out;
     }
 
-    private static void rgb565(float[] img) {
+    static void rgb565(float[] img) {
         for (int i = 0; i < img.length; i++) {
             int levels = (i % 3 == 1) ? 63 : 31;
             img[i] = Math.round(img[i] * levels) / (float) levels;
         }
     }
 
-    private static void clip(float[] img) {
+    static void clip(float[] img) {
         for (int i = 0; i < img.length; i++) {
             img[i] = img[i] < 0 ? 0 : (img[i] > 1 ? 1 : img[i]);
         }
     }
 
-    private static double gaussian(SplittableRandom rnd) {
+    static double gaussian(SplittableRandom rnd) {
         double u1 = rnd.nextDouble();
         double u2 = rnd.nextDouble();
         return Math.sqrt(-2 * Math.log(Math.max(u1, 1e-12))) * Math.cos(2 * Math.PI * u2);

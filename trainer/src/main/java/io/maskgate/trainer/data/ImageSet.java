@@ -42,6 +42,14 @@ public final class ImageSet {
      * decoding on all cores.
      */
     public static ImageSet load(Path dir, int perClassLimit, long seed) {
+        return load(dir, perClassLimit, seed, false);
+    }
+
+    /**
+     * As {@link #load(Path, int, long)}; with {@code incorrectAsNoMask}, an optional {@code DIR/incorrect/} folder
+     * (masks worn below the nose, which the door's policy treats as no mask) is loaded with the NO_MASK label.
+     */
+    public static ImageSet load(Path dir, int perClassLimit, long seed, boolean incorrectAsNoMask) {
         if (!Files.isDirectory(dir)) {
             throw new DataException("data folder not found: " + dir);
         }
@@ -66,8 +74,24 @@ public final class ImageSet {
                 labels.add(label);
             }
         }
+        Path incorrect = dir.resolve(INCORRECT_FOLDER);
+        if (incorrectAsNoMask && Files.isDirectory(incorrect)) {
+            List<Path> extra = listImages(incorrect);
+            if (extra.size() > perClassLimit) {
+                Collections.shuffle(extra, new java.util.Random(seed + 7));
+                extra = new ArrayList<>(extra.subList(0, perClassLimit));
+                Collections.sort(extra);
+            }
+            files.addAll(extra);
+            for (int i = 0; i < extra.size(); i++) {
+                labels.add(Label.NO_MASK);
+            }
+        }
         return new ImageSet(dir, decodeAll(files, labels));
     }
+
+    /** The ilc-2021 folder of masks worn wrongly (neither mask nor no_mask in the data's own labels). */
+    public static final String INCORRECT_FOLDER = "incorrect";
 
     private static List<Path> listImages(Path classDir) {
         try (Stream<Path> s = Files.list(classDir)) {

@@ -4,11 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** The repository's current commit, recorded in the model card ("unknown" outside a git checkout). */
-final class GitInfo {
+public final class GitInfo {
     private GitInfo() {
     }
 
-    static String head(Path anyPathInRepo) {
+    public static String head(Path anyPathInRepo) {
         try {
             Process p = new ProcessBuilder("git", "rev-parse", "HEAD").directory(anyPathInRepo.toFile())
                     .redirectErrorStream(true).start();

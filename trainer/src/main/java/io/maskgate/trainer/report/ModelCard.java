@@ -42,7 +42,19 @@ public final class ModelCard {
         sizes.put("floatWeightBytes", r.floatWeightBytes());
         sizes.put("tensorArenaBytes", r.arenaBytes());
         ObjectNode data = card.putObject("data");
-        if (rec != null) {
+        if (rec != null && rec.data() != null) {
+            var d = rec.data();
+            data.put("train", "facemask-12k/train" + (d.extraTrain().isEmpty() ? "" : " + " + d.extraTrain()
+                    + " (each extra image x" + d.extraWeight() + " per epoch)") + ": " + (d.loadedMask()
+                    + d.loadedNoMask()) + " images loaded (mask " + d.loadedMask() + ", no_mask " + d.loadedNoMask()
+                    + (d.incorrectAsNoMask() ? ", incorrect trained as no_mask" : "") + "), " + d.pastedMask()
+                    + " pasted masks and " + d.pastedChin() + " chin masks on facemask-12k no_mask faces, "
+                    + (d.epochMask() + d.epochNoMask()) + " samples per epoch (mask " + d.epochMask() + ", no_mask "
+                    + d.epochNoMask() + (d.balanced() ? ", class-balanced" : "") + ")");
+            card.set("trainingData", json.valueToTree(d));
+            data.put("val", String.join(" + ", rec.valSets()) + ": model selection only ("
+                    + rec.selection() + ")");
+        } else if (rec != null) {
             data.put("train", rec.trainData() + ": " + (rec.trainMask() + rec.trainNoMask()) + " images (mask "
                     + rec.trainMask() + ", no_mask " + rec.trainNoMask() + ")");
             data.put("val", rec.valData() + ": " + (rec.valMask() + rec.valNoMask()) + " images (mask "
@@ -66,7 +78,8 @@ public final class ModelCard {
             hp.put("epochs", rec.epochs());
             hp.put("lrSchedule", "x" + rec.plateauFactor() + " after " + rec.plateauPatience()
                     + " epochs without val-accuracy improvement");
-            hp.put("selection", "best validation accuracy (epoch " + rec.bestEpoch() + ", "
+            hp.put("selection", "best " + (rec.selection() == null ? "validation accuracy" : rec.selection())
+                    + " (epoch " + rec.bestEpoch() + ", "
                     + String.format(java.util.Locale.ROOT, "%.4f", rec.bestValAccuracy()) + ")");
             hp.put("initialiser", "He normal (std sqrt(2/fan_in)), zero biases");
             hp.put("intraOpThreads", rec.intraOpThreads());

@@ -37,6 +37,8 @@ import java.util.Map;
  */
 public final class ReportGenerator {
     public static final String TINY_DIR = "maskgate-tiny-v1";
+    /** The real-faces model (see the door section of the report); its card is written like v1's. */
+    public static final String V2_DIR = "maskgate-tiny-v2";
 
     private final Path models;
     private final ImageSet test;
@@ -88,6 +90,12 @@ public final class ReportGenerator {
         }
         if (rows.containsKey("tiny")) {
             ModelCard.write(artifactDir(models, "tiny"), rows.get("tiny"), test, observations);
+        }
+        Path v2 = models.resolve(V2_DIR);
+        if (Files.isRegularFile(v2.resolve("model.tflite")) && Files.isDirectory(v2.resolve("saved_model"))) {
+            log.println("evaluating " + V2_DIR + " ...");
+            String arch = io.maskgate.trainer.report.door.DoorReport.archOf(v2, null);
+            ModelCard.write(v2, measure(arch, v2), test, observations);
         }
         Path retrainFile = models.resolve("metrics").resolve("tiny-retrain.json");
         if (retrain != null) {
@@ -173,7 +181,7 @@ public final class ReportGenerator {
     }
 
     /** Name of the augmentation preset a run used, recognised from its recorded description. */
-    static String presetOf(TrainingRecord rec) {
+    public static String presetOf(TrainingRecord rec) {
         if (rec == null || rec.augmentation() == null) {
             return "unknown";
         }

@@ -23,8 +23,22 @@ public final class Trainer {
     }
 
     public TrainingRun train(Network net, ImageSet train, ImageSet val) {
+        return train(net, train, java.util.Map.of("val", val), false);
+    }
+
+    /**
+     * Trains choosing epochs on several validation sets. With {@code meanBalanced}, the selection score is the
+     * mean over the sets of balanced accuracy (mean of mask and no_mask recall), so a small real-photo set counts
+     * as much as a large one and neither class can be given up for the other; otherwise it is the accuracy of the
+     * (single) set, the v1 recipe.
+     */
+    public TrainingRun train(Network net, ImageSet train, java.util.Map<String, ImageSet> vals, boolean meanBalanced) {
         long start = System.nanoTime();
-        List<Batch> valBatches = BatchProducer.plain(val.images(), 256);
+        java.util.Map<String, List<Batch>> valSets = new java.util.LinkedHashMap<>();
+        vals.forEach((k, v) -> valSets.put(k, BatchProducer.plain(v.images(), 256)));
+        if (!meanBalanced && valSets.size() != 1) {
+            throw new IllegalArgumentException("accuracy selection needs exactly one validation set");
+        }
         List<EpochResult> history = new ArrayList<>();
         try (TrainingGraph graph = new TrainingGraph(net, cfg);
              BatchProducer producer = new BatchProducer(train, cfg.batchSize(), cfg.seed(), cfg.augmentThreads(),
@@ -46,7 +60,14 @@ public final class Trainer {
                     lossSum += (double) l * b.size();
                     seen += b.size();
                 }
-                double[] v = evaluate(graph, valBatches);
+                java.util.Map<String, Double> balanced = new java.util.LinkedHashMap<>();
+                double[] v = {0, 0};
+                for (var e : valSets.entrySet()) {
+                    double[] r = evaluate(graph, e.getValue());
+                    v[0] += r[0] / valSets.size();
+                    v[1] += (meanBalanced ? r[2] : r[1]) / valSets.size();
+                    balanced.put(e.getKey(), r[2]);
+                }
                 boolean improved = v[1] > bestAcc;
                 double usedLr = lr;
                 if (improved) {
@@ -60,7 +81,7 @@ public final class Trainer {
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 EpochResult r = new EpochResult(epoch, lossSum / Math.max(1, seen), v[0], v[1], usedLr, secs,
-                        improved);
+                        improved, meanBalanced ? balanced : null);
                 history.add(r);
                 log.println(r.line(cfg.epochs()));
                 log.flush();
@@ -69,23 +90,29 @@ public final class Trainer {
         }
     }
 
-    /** Returns {mean BCE, accuracy at p >= 0.5}. */
+    /** Returns {mean BCE, accuracy at p >= 0.5, balanced accuracy (mean of the two class recalls)}. */
     static double[] evaluate(TrainingGraph graph, List<Batch> batches) {
         double loss = 0;
         int correct = 0;
         int n = 0;
+        int[] seen = new int[2];
+        int[] right = new int[2];
         for (Batch b : batches) {
             float[] p = graph.predict(b.pixels(), b.size());
             for (int i = 0; i < b.size(); i++) {
                 double pi = Math.min(1 - 1e-7, Math.max(1e-7, p[i]));
                 double y = b.labels()[i];
                 loss += -(y * Math.log(pi) + (1 - y) * Math.log(1 - pi));
+                seen[(int) y]++;
                 if ((p[i] >= 0.5 ? 1 : 0) == (int) y) {
                     correct++;
+                    right[(int) y]++;
                 }
                 n++;
             }
         }
-        return new double[] {loss / n, (double) correct / n};
+        double recall0 = seen[0] == 0 ? 1 : (double) right[0] / seen[0];
+        double recall1 = seen[1] == 0 ? 1 : (double) right[1] / seen[1];
+        return new double[] {loss / n, (double) correct / n, (recall0 + recall1) / 2};
     }
 }

@@ -12,5 +12,7 @@ public record TrainingRecord(String arch, long seed, int epochs, int batchSize, 
                              int trainMask, int trainNoMask, String valData, int valMask, int valNoMask,
                              long parameters, long macs, int bestEpoch, double bestValAccuracy,
                              double trainSeconds, double secondsPerEpoch, double loadAverageStart,
-                             double loadAverageEnd, int cores, List<EpochResult> history) {
+                             double loadAverageEnd, int cores, List<EpochResult> history,
+                             io.maskgate.trainer.data.TrainingData.Recipe data, List<String> valSets,
+                             String selection) {
 }

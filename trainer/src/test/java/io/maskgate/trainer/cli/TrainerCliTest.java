@@ -47,6 +47,34 @@ class TrainerCliTest {
     }
 
     @Test
+    void badDataOptions() {
+        String out = tmp.resolve("o").toString();
+        assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", out, "--incorrect", "mask"),
+                "--incorrect must be skip or no_mask");
+        assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", out, "--paste-masks", "1.5"),
+                "--paste-masks must be a fraction in [0, 1]");
+        assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", out, "--paste-chin", "lots"),
+                "--paste-chin must be a fraction in [0, 1]");
+        assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", out, "--extra-weight", "0"),
+                "--extra-weight must be at least 1");
+    }
+
+    @Test
+    void trainWithMissingExtraTrainFolder() throws Exception {
+        Path data = tmp.resolve("data");
+        for (String split : new String[] {"train", "val"}) {
+            for (String cls : new String[] {"mask", "no_mask"}) {
+                Files.createDirectories(data.resolve(split).resolve(cls));
+                ImageIO.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "jpg",
+                        data.resolve(split).resolve(cls).resolve("a.jpg").toFile());
+            }
+        }
+        assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", tmp.resolve("o").toString(),
+                "--data", data.toString(), "--extra-train", tmp.resolve("disputes").toString()),
+                "data folder not found");
+    }
+
+    @Test
     void trainWithMissingDataFolder() {
         assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", tmp.resolve("o").toString(),
                 "--data", tmp.resolve("missing").toString()), "data folder not found");

@@ -1,0 +1,207 @@
+package io.maskgate.trainer.report.door;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.maskgate.tinyml.model.TfliteModel;
+import io.maskgate.trainer.model.Architectures;
+import io.maskgate.trainer.model.Network;
+import io.maskgate.trainer.quant.Int8Model;
+import io.maskgate.trainer.report.GitInfo;
+import io.maskgate.trainer.report.ReportGenerator;
+import io.maskgate.trainer.train.TrainingRecord;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The door-level part of the report: v1, v2 and the v2 ablation variants on every visible set (facemask-12k
+ * val/test, observations, ilc-2021 val and its incorrect faces), the default threshold chosen on validation data,
+ * the ship check, and the reproducibility check of v2. Figures are computed from the models' outputs; rows of
+ * variants whose artifacts are gone come from {@code models/metrics/door/<name>.json}.
+ */
+public final class DoorReport {
+    public static final String V1 = "maskgate-tiny-v1";
+    public static final String V2 = "maskgate-tiny-v2";
+
+    private final Path models;
+    private final List<EvalSet> sets;
+    private final PrintStream log;
+
+    public DoorReport(Path models, Path data, PrintStream log) {
+        this.models = models;
+        this.sets = EvalSet.standard(data);
+        this.log = log;
+    }
+
+    /** Result: the markdown section and the chosen threshold. */
+    public record Result(String markdown, Calibration.Choice choice, Map<String, ModelDoorReport> rows) {
+    }
+
+    public Result generate(Map<String, Path> variants, Path retrainV2) throws IOException {
+        Path metrics = models.resolve("metrics").resolve("door");
+        Files.createDirectories(metrics);
+        Path v2dir = models.resolve(V2);
+        boolean hasV2 = Files.isRegularFile(v2dir.resolve("model.tflite"));
+        Path v1dir = models.resolve(V1);
+        log.println("door figures: scoring " + (hasV2 ? V2 : V1) + " for the threshold ...");
+        ScoredModel calibrated = ScoredModel.score(hasV2 ? v2dir : v1dir, sets);
+        Calibration.Choice choice = Calibration.choose(calibrated);
+        log.println("door threshold " + choice.threshold() + " (" + choice.rule() + ")");
+        Map<String, Path> all = new LinkedHashMap<>();
+        all.put(V1, v1dir);
+        if (hasV2) {
+            all.put(V2, v2dir);
+        }
+        all.putAll(variants);
+        Map<String, ModelDoorReport> rows = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> e : all.entrySet()) {
+            Path dir = e.getValue();
+            Path file = metrics.resolve(e.getKey() + ".json");
+            if (dir != null && Files.isRegularFile(dir.resolve("model.tflite"))) {
+                log.println("door figures: " + e.getKey() + " from " + dir + " ...");
+                ScoredModel sm = e.getKey().equals(hasV2 ? V2 : V1) ? calibrated : ScoredModel.score(dir, sets);
+                ModelDoorReport r = report(e.getKey(), dir, sm, choice.threshold());
+                ReportGenerator.json().writeValue(file.toFile(), r);
+                rows.put(e.getKey(), r);
+            } else if (Files.isRegularFile(file)) {
+                log.println("door figures: " + e.getKey() + ": no artifacts, using recorded " + file);
+                rows.put(e.getKey(), ReportGenerator.json().readValue(file.toFile(), ModelDoorReport.class));
+            }
+        }
+        // variants recorded earlier but not named this time keep their rows
+        try (var s = Files.list(metrics)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                String name = f.getFileName().toString().replace(".json", "");
+                if (!rows.containsKey(name) && !name.endsWith("-retrain")) {
+                    rows.put(name, ReportGenerator.json().readValue(f.toFile(), ModelDoorReport.class));
+                }
+            }
+        }
+        ModelDoorReport retrained = null;
+        Path retrainFile = metrics.resolve(V2 + "-retrain.json");
+        if (retrainV2 != null) {
+            log.println("door figures: the v2 retrain in " + retrainV2 + " ...");
+            retrained = report(V2 + "-retrain", retrainV2, ScoredModel.score(retrainV2, sets), choice.threshold());
+            ReportGenerator.json().writeValue(retrainFile.toFile(), retrained);
+        } else if (Files.isRegularFile(retrainFile)) {
+            retrained = ReportGenerator.json().readValue(retrainFile.toFile(), ModelDoorReport.class);
+        }
+        for (String shipped : List.of(V1, V2)) {
+            if (rows.containsKey(shipped) && Files.isRegularFile(models.resolve(shipped).resolve("model-card.json"))) {
+                addToCard(models.resolve(shipped), rows.get(shipped), choice);
+            }
+        }
+        return new Result(DoorMarkdown.render(rows, retrained, choice, sets), choice, rows);
+    }
+
+    private ModelDoorReport report(String name, Path dir, ScoredModel sm, int threshold) throws IOException {
+        TrainingRecord rec = Files.isRegularFile(dir.resolve("training.json"))
+                ? ReportGenerator.json().readValue(dir.resolve("training.json").toFile(), TrainingRecord.class) : null;
+        String arch = archOf(dir, rec);
+        Network net = Architectures.byName(arch);
+        Path tflite = dir.resolve("model.tflite");
+        int arena;
+        try {
+            arena = new Int8Model(TfliteModel.read(tflite)).arenaBytes();
+        } catch (io.maskgate.tinyml.model.ModelFormatException e) {
+            throw new IOException(e);
+        }
+        String where = dir.toAbsolutePath().startsWith(models.toAbsolutePath())
+                ? "models/" + models.toAbsolutePath().relativize(dir.toAbsolutePath()) : dir.toString();
+        return new ModelDoorReport(name, where, arch, net.parameterCount(), net.macs(), Files.size(tflite), arena,
+                recipe(rec), rec == null ? 0 : rec.epochs(), rec == null ? 0 : rec.bestEpoch(),
+                rec == null ? 0 : rec.trainSeconds() / 60, rec == null ? 0 : rec.secondsPerEpoch(),
+                rec == null ? 0 : (rec.loadAverageStart() + rec.loadAverageEnd()) / 2, rec == null ? 0 : rec.seed(),
+                sm.selectionScore(), threshold, sm.figures(threshold, true),
+                sm.hasFloat() ? sm.figures(threshold, false) : null, sha256(tflite),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), GitInfo.head(models));
+    }
+
+    public static String archOf(Path dir, TrainingRecord rec) throws IOException {
+        if (rec != null) {
+            return rec.arch();
+        }
+        Path props = dir.resolve("saved_model").resolve("maskgate-model.properties");
+        if (Files.isRegularFile(props)) {
+            Properties p = new Properties();
+            try (var in = Files.newInputStream(props)) {
+                p.load(in);
+            }
+            return p.getProperty("arch", "tiny");
+        }
+        return "tiny";
+    }
+
+    /** A compact description of what a run was trained with (from its training.json). */
+    static String recipe(TrainingRecord rec) {
+        if (rec == null) {
+            return "unknown";
+        }
+        List<String> parts = new ArrayList<>();
+        parts.add(rec.arch());
+        parts.add("augment " + ReportGenerator.presetOf(rec));
+        var d = rec.data();
+        if (d == null) {
+            parts.add("facemask-12k/train");
+        } else {
+            parts.add("facemask-12k/train" + d.extraTrain().stream()
+                    .map(p -> " + " + shortName(p) + (d.extraWeight() > 1 ? " x" + d.extraWeight() : ""))
+                    .reduce("", String::concat));
+            if (d.incorrectAsNoMask()) {
+                parts.add("incorrect as no_mask");
+            }
+            if (d.pasteMasks() > 0 || d.pasteChin() > 0) {
+                parts.add(String.format(Locale.ROOT, "pasted masks %.2f (%d), chin masks %.2f (%d)", d.pasteMasks(),
+                        d.pastedMask(), d.pasteChin(), d.pastedChin()));
+            }
+            if (d.balanced()) {
+                parts.add("class-balanced sampling");
+            }
+        }
+        parts.add("select on " + (rec.valSets() == null ? "facemask-12k/val accuracy"
+                : String.join(" + ", rec.valSets()) + (rec.valSets().size() > 1 ? " (mean balanced accuracy)" : "")));
+        parts.add(rec.epochs() + " epochs");
+        return String.join("; ", parts);
+    }
+
+    private static String shortName(String path) {
+        Path p = Path.of(path).toAbsolutePath().normalize();
+        return p.getParent() == null ? p.toString() : p.getParent().getFileName() + "/" + p.getFileName();
+    }
+
+    static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Adds the door figures (threshold, per-set int8 and float figures) to a shipped model's card. */
+    private static void addToCard(Path dir, ModelDoorReport r, Calibration.Choice choice) throws IOException {
+        var json = ReportGenerator.json();
+        ObjectNode card = (ObjectNode) json.readTree(dir.resolve("model-card.json").toFile());
+        ObjectNode door = card.putObject("door");
+        door.put("defaultMinScore", choice.threshold());
+        door.put("thresholdRule", choice.rule());
+        door.put("falseUnlock", "no_mask (or incorrect) faces with score >= minScore in one frame / no_mask faces");
+        door.put("falseRefusal", "mask faces with score < minScore / mask faces");
+        door.put("selectionScore", r.selectionScore());
+        door.put("recipe", r.recipe());
+        door.set("int8", json.valueToTree(r.int8()));
+        if (r.floats() != null) {
+            door.set("float", json.valueToTree(r.floats()));
+        }
+        json.writeValue(dir.resolve("model-card.json").toFile(), card);
+    }
+}
