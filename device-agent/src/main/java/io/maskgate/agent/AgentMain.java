@@ -32,7 +32,7 @@ public final class AgentMain {
     static final String USAGE = """
             Usage: ./maskgate agent --unit ID --door ID --broker URL --frames DIR [options]
               Unit key (first found): --key-file FILE | env MASKGATE_UNIT_KEY | --key BASE64URL
-              --model FILE          int8 .tflite model run by tinyml (default: models/maskgate-tiny-v1/model.tflite,
+              --model FILE          int8 .tflite model run by tinyml (default: models/maskgate-tiny-v2/model.tflite, then v1,
                                     else ../shared/models/external/singtown-mask/trained.tflite)
               --mask-index I        output index of the mask class for multi-output models (default 1)
               --model-version V     version label sent with decisions (default: model file name)

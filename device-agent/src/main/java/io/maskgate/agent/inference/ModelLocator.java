@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Finds the model a unit runs when none is given: the project's shipped model
- * ({@code models/maskgate-tiny-v1/model.tflite}, single sigmoid output), else the external OpenMV model next to the
+ * Finds the model a unit runs when none is given: the project's newest shipped model
+ * ({@code models/maskgate-tiny-v2/model.tflite}, then {@code models/maskgate-tiny-v1/model.tflite}; single sigmoid
+ * output), else the external OpenMV model next to the
  * datasets ({@code ../shared/models/external/singtown-mask/trained.tflite}, outputs face/mask, mask index 1).
  */
 public final class ModelLocator {
@@ -15,13 +16,18 @@ public final class ModelLocator {
     public record Located(Path file, String version, int maskIndex) {
     }
 
+    /** Shipped models, newest first (v1 stays in the repository as the first OTA rollout's source). */
+    static final java.util.List<String> SHIPPED = java.util.List.of("maskgate-tiny-v2", "maskgate-tiny-v1");
+
     private ModelLocator() {
     }
 
     public static Optional<Located> find(Path home, Path data) {
-        Path shipped = home.resolve("models/maskgate-tiny-v1/model.tflite");
-        if (Files.isRegularFile(shipped)) {
-            return Optional.of(new Located(shipped, "maskgate-tiny-v1", 1));
+        for (String version : SHIPPED) {
+            Path shipped = home.resolve("models").resolve(version).resolve("model.tflite");
+            if (Files.isRegularFile(shipped)) {
+                return Optional.of(new Located(shipped, version, 1));
+            }
         }
         if (data != null) {
             Path external = data.resolveSibling("models").resolve("external/singtown-mask/trained.tflite");

@@ -30,14 +30,16 @@ import java.util.Set;
  */
 public final class TrainCommand {
     static final Set<String> OPTIONS = Set.of("arch", "epochs", "seed", "out", "data", "limit", "threads",
-            "augment", "extra-train", "extra-weight", "extra-val", "incorrect", "paste-masks", "paste-chin");
+            "augment", "extra-train", "extra-weight", "extra-val", "incorrect", "paste-masks", "paste-chin",
+            "snapshot-epochs", "time-budget");
     static final Set<String> FLAGS = Set.of("balance");
 
     /** The data options beyond the v1 recipe; {@link #v1()} is what the shipped v1 model was trained with. */
     public record DataOptions(List<Path> extraTrain, int extraWeight, List<Path> extraVal, boolean incorrectAsNoMask,
-                              double pasteMasks, double pasteChin, boolean balance) {
+                              double pasteMasks, double pasteChin, boolean balance, List<Integer> snapshotEpochs,
+                              double timeBudgetMinutes) {
         public static DataOptions v1() {
-            return new DataOptions(List.of(), 1, List.of(), false, 0, 0, false);
+            return new DataOptions(List.of(), 1, List.of(), false, 0, 0, false, List.of(), 0);
         }
     }
 
@@ -61,13 +63,23 @@ public final class TrainCommand {
         }
         DataOptions opts = new DataOptions(paths(a.get("extra-train", "")), a.intValue("extra-weight", 1, 1),
                 paths(a.get("extra-val", "")), incorrect.equals("no_mask"), fraction(a, "paste-masks"),
-                fraction(a, "paste-chin"), a.has("balance"));
+                fraction(a, "paste-chin"), a.has("balance"), snapshots(a.get("snapshot-epochs", "")),
+                a.intValue("time-budget", 0, 0));
         return train(net, cfg, data, limit, outDir, out, opts);
     }
 
     private static List<Path> paths(String csv) {
         return csv.isBlank() ? List.of() : java.util.Arrays.stream(csv.split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).map(Path::of).toList();
+    }
+
+    private static List<Integer> snapshots(String csv) {
+        try {
+            return csv.isBlank() ? List.of() : java.util.Arrays.stream(csv.split(",")).map(String::trim)
+                    .map(Integer::parseInt).toList();
+        } catch (NumberFormatException e) {
+            throw new UsageException("--snapshot-epochs takes epoch numbers, e.g. 6,9; got '" + csv + "'");
+        }
     }
 
     private static double fraction(Args a, String key) {
@@ -104,12 +116,36 @@ public final class TrainCommand {
                 net.arch(), net.parameterCount(), net.macs(), train.size(), train.count(Label.MASK),
                 train.count(Label.NO_MASK), td.recipe(), vals.keySet());
         double load0 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        TrainingRun run = new Trainer(cfg, out).train(net, train, vals, meanBalanced);
+        TrainingRun run = new Trainer(cfg, out).train(net, train, vals, meanBalanced, soFar -> {
+            int epoch = soFar.history().size();
+            if (opts.snapshotEpochs().contains(epoch) && epoch < cfg.epochs()) {
+                Path dir = outDir.resolve("epoch-" + epoch);
+                out.println("snapshot: the best of epochs 1.." + epoch + " (what --epochs " + epoch
+                        + " exports) -> " + dir);
+                save(net, cfg, td, val, vals, meanBalanced, data, soFar, epoch, load0, dir, out);
+            }
+            if (opts.timeBudgetMinutes() > 0) {
+                double mean = soFar.totalSeconds() / epoch;
+                if (soFar.totalSeconds() + mean > 60 * opts.timeBudgetMinutes()) {
+                    out.printf("time budget of %.0f min would be exceeded by another epoch%n", opts.timeBudgetMinutes());
+                    return false;
+                }
+            }
+            return true;
+        });
+        return save(net, cfg, td, val, vals, meanBalanced, data, run, run.history().size(), load0, outDir, out);
+    }
+
+    /** Exports the run's best weights and writes training.json; {@code epochs} is the run's length so far. */
+    private static TrainingRecord save(Network net, TrainConfig cfg, TrainingData td, ImageSet val,
+                                       Map<String, ImageSet> vals, boolean meanBalanced, Path data, TrainingRun run,
+                                       int epochs, double load0, Path outDir, PrintStream out) throws IOException {
+        ImageSet train = td.set();
         double load1 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         Files.createDirectories(outDir);
         SavedModelExporter.export(net, run.best(), outDir.resolve("saved_model"));
         double perEpoch = run.history().stream().mapToDouble(e -> e.seconds()).average().orElse(0);
-        TrainingRecord rec = new TrainingRecord(net.arch(), cfg.seed(), cfg.epochs(), cfg.batchSize(),
+        TrainingRecord rec = new TrainingRecord(net.arch(), cfg.seed(), epochs, cfg.batchSize(),
                 cfg.learningRate(), cfg.beta1(), cfg.beta2(), cfg.epsilon(), cfg.plateauPatience(),
                 cfg.plateauFactor(), cfg.intraOpThreads(), cfg.augmentThreads(),
                 cfg.augmentation().name().toLowerCase(java.util.Locale.ROOT) + ": " + cfg.augmentation().description(),

@@ -33,6 +33,19 @@ public final class Trainer {
      * (single) set, the v1 recipe.
      */
     public TrainingRun train(Network net, ImageSet train, java.util.Map<String, ImageSet> vals, boolean meanBalanced) {
+        return train(net, train, vals, meanBalanced, run -> true);
+    }
+
+    /**
+     * Called after every epoch with the run so far (best weights, history); returns false to stop. A run stopped
+     * after k epochs equals a run of {@code --epochs k}: nothing before epoch k depends on the epoch count.
+     */
+    public interface EpochListener {
+        boolean afterEpoch(TrainingRun soFar) throws java.io.IOException;
+    }
+
+    public TrainingRun train(Network net, ImageSet train, java.util.Map<String, ImageSet> vals, boolean meanBalanced,
+                             EpochListener listener) {
         long start = System.nanoTime();
         java.util.Map<String, List<Batch>> valSets = new java.util.LinkedHashMap<>();
         vals.forEach((k, v) -> valSets.put(k, BatchProducer.plain(v.images(), 256)));
@@ -85,6 +98,15 @@ public final class Trainer {
                 history.add(r);
                 log.println(r.line(cfg.epochs()));
                 log.flush();
+                try {
+                    if (!listener.afterEpoch(new TrainingRun(best, bestEpoch, bestAcc, List.copyOf(history),
+                            (System.nanoTime() - start) / 1e9))) {
+                        log.println("stopping after epoch " + epoch + " (equals a run of --epochs " + epoch + ")");
+                        break;
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             }
             return new TrainingRun(best, bestEpoch, bestAcc, history, (System.nanoTime() - start) / 1e9);
         }
