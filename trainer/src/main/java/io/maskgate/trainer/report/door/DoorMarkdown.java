@@ -15,7 +15,7 @@ final class DoorMarkdown {
     }
 
     static String render(Map<String, ModelDoorReport> rows, ModelDoorReport retrained, Calibration.Choice choice,
-                         List<EvalSet> sets) {
+                         List<EvalSet> sets, String curve) {
         StringBuilder b = new StringBuilder();
         int t = choice.threshold();
         b.append("\n## Real faces: v1, v2 and the v2 ablation (door figures)\n\n");
@@ -35,6 +35,7 @@ final class DoorMarkdown {
                 + "mask and no_mask recall at p >= 0.5. int8 = tinyml's preprocessor and TFLM arithmetic; float = "
                 + "the SavedModel.\n\n", t, choice.rule(), t));
 
+        b.append("### Calibration (int8; only the validation columns choose)\n\n").append(curve).append("\n");
         b.append("### Shipped models, int8 (the door's path)\n\n");
         figuresTable(b, rows, List.of(DoorReport.V1, DoorReport.V2), true, t);
         b.append("\n### Shipped models, float\n\n");

@@ -101,7 +101,32 @@ public final class DoorReport {
                 addToCard(models.resolve(shipped), rows.get(shipped), choice);
             }
         }
-        return new Result(DoorMarkdown.render(rows, retrained, choice, sets), choice, rows);
+        String curve = curve(hasV2 ? V2 : V1, calibrated, choice.threshold());
+        return new Result(DoorMarkdown.render(rows, retrained, choice, sets, curve), choice, rows);
+    }
+
+    /** False unlock / false refusal of the calibrated model at a few thresholds, on every mask/no_mask set. */
+    static String curve(String name, ScoredModel m, int chosen) {
+        java.util.TreeSet<Integer> ts = new java.util.TreeSet<>(List.of(500, 600, 700, 800, 850, 900, 950, chosen));
+        List<String> cols = new ArrayList<>(m.sets(EvalSet.Role.VAL));
+        cols.addAll(m.sets(EvalSet.Role.TEST));
+        StringBuilder b = new StringBuilder("| " + name + " min score |");
+        cols.forEach(c -> b.append(" ").append(c).append(" false unlock / false refusal |"));
+        b.append(" incorrect (val) unlock |\n|---:|");
+        cols.forEach(c -> b.append("---:|"));
+        b.append("---:|\n");
+        List<String> inc = m.sets(EvalSet.Role.INCORRECT);
+        for (int t : ts) {
+            b.append(t == chosen ? "| **" + t + "** |" : "| " + t + " |");
+            for (String c : cols) {
+                b.append(String.format(Locale.ROOT, " %.2f %% / %.2f %% |", 100 * m.falseUnlockRate(c, t),
+                        100 * m.falseRefusalRate(c, t)));
+            }
+            b.append(inc.isEmpty() ? " - |" : String.format(Locale.ROOT, " %.2f %% |",
+                    100 * m.falseUnlockRate(inc.get(0), t)));
+            b.append("\n");
+        }
+        return b.toString();
     }
 
     private ModelDoorReport report(String name, Path dir, ScoredModel sm, int threshold) throws IOException {
