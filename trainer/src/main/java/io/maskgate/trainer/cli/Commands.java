@@ -77,7 +77,7 @@ final class Commands {
     /** {@code report [--models DIR] [--out FILE] [--data DIR]}: regenerates metrics, model card and REPORT.md. */
     static void report(String[] argv, PrintStream out) throws IOException {
         Args a = new Args("report", argv, 1, Set.of("models", "out", "data", "retrain", "variants", "retrain-v2"),
-                Set.of());
+                Set.of("door-only", "rescore"));
         Path models = Path.of(a.get("models", DataPaths.repoRoot().resolve("models").toString()));
         if (!java.nio.file.Files.isDirectory(models)) {
             throw new io.maskgate.trainer.data.DataException("models folder not found: " + models);
@@ -101,11 +101,17 @@ final class Commands {
             }
             variants.put(v.substring(0, eq).trim(), Path.of(v.substring(eq + 1).trim()));
         }
-        gen.generate(report);
-        var door = new io.maskgate.trainer.report.door.DoorReport(models, data, out)
+        if (!a.has("door-only")) {
+            gen.generate(report);
+        } else if (!java.nio.file.Files.isRegularFile(report)) {
+            throw new io.maskgate.trainer.data.DataException("--door-only needs an existing " + report);
+        }
+        var door = new io.maskgate.trainer.report.door.DoorReport(models, data, out).rescoringAll(a.has("rescore"))
                 .generate(variants, a.has("retrain-v2") ? Path.of(a.get("retrain-v2", "")) : null);
-        java.nio.file.Files.writeString(report, door.markdown(), java.nio.charset.StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.APPEND);
+        String head = java.nio.file.Files.readString(report, java.nio.charset.StandardCharsets.UTF_8);
+        int cut = head.indexOf(io.maskgate.trainer.report.door.DoorReport.SECTION);
+        java.nio.file.Files.writeString(report, (cut < 0 ? head : head.substring(0, cut)) + door.markdown(),
+                java.nio.charset.StandardCharsets.UTF_8);
         out.println("wrote " + report + " (door threshold " + door.choice().threshold() + ")");
     }
 

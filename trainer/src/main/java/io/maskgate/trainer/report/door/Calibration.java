@@ -17,6 +17,10 @@ public final class Calibration {
     public record Choice(int threshold, String rule) {
     }
 
+    /** A choice as recorded in models/metrics/door/calibration.json, valid while the model file is unchanged. */
+    public record Recorded(String model, String modelSha256, int threshold, String rule, String curve) {
+    }
+
     public static Choice choose(ScoredModel model) {
         List<String> val = model.sets(EvalSet.Role.VAL);
         for (int t = LOWEST; t <= 1000; t++) {

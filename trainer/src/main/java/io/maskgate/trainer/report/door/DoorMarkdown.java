@@ -18,7 +18,7 @@ final class DoorMarkdown {
                          List<EvalSet> sets, String curve) {
         StringBuilder b = new StringBuilder();
         int t = choice.threshold();
-        b.append("\n## Real faces: v1, v2 and the v2 ablation (door figures)\n\n");
+        b.append(DoorReport.SECTION).append("\n");
         b.append("Sets: ");
         List<String> desc = new ArrayList<>();
         for (EvalSet s : sets) {

@@ -32,6 +32,8 @@ import java.util.Properties;
 public final class DoorReport {
     public static final String V1 = "maskgate-tiny-v1";
     public static final String V2 = "maskgate-tiny-v2";
+    /** Heading that starts the door section of REPORT.md (everything after it is regenerated). */
+    public static final String SECTION = "\n## Real faces: v1, v2 and the v2 ablation (door figures)\n";
 
     private final Path models;
     private final List<EvalSet> sets;
@@ -53,10 +55,27 @@ public final class DoorReport {
         Path v2dir = models.resolve(V2);
         boolean hasV2 = Files.isRegularFile(v2dir.resolve("model.tflite"));
         Path v1dir = models.resolve(V1);
-        log.println("door figures: scoring " + (hasV2 ? V2 : V1) + " for the threshold ...");
-        ScoredModel calibrated = ScoredModel.score(hasV2 ? v2dir : v1dir, sets);
-        Calibration.Choice choice = Calibration.choose(calibrated);
-        log.println("door threshold " + choice.threshold() + " (" + choice.rule() + ")");
+        Path calibratedDir = hasV2 ? v2dir : v1dir;
+        Path calibrationFile = metrics.resolve("calibration.json");
+        String calibratedSha = sha256(calibratedDir.resolve("model.tflite"));
+        Calibration.Recorded recorded = Files.isRegularFile(calibrationFile)
+                ? ReportGenerator.json().readValue(calibrationFile.toFile(), Calibration.Recorded.class) : null;
+        ScoredModel calibrated = null;
+        Calibration.Choice choice;
+        String curve;
+        if (recorded != null && recorded.modelSha256().equals(calibratedSha) && !rescore) {
+            choice = new Calibration.Choice(recorded.threshold(), recorded.rule());
+            curve = recorded.curve();
+            log.println("door threshold " + choice.threshold() + " (recorded for the same model file)");
+        } else {
+            log.println("door figures: scoring " + (hasV2 ? V2 : V1) + " for the threshold ...");
+            calibrated = ScoredModel.score(calibratedDir, sets);
+            choice = Calibration.choose(calibrated);
+            curve = curve(hasV2 ? V2 : V1, calibrated, choice.threshold());
+            ReportGenerator.json().writeValue(calibrationFile.toFile(), new Calibration.Recorded(
+                    hasV2 ? V2 : V1, calibratedSha, choice.threshold(), choice.rule(), curve));
+            log.println("door threshold " + choice.threshold() + " (" + choice.rule() + ")");
+        }
         Map<String, Path> all = new LinkedHashMap<>();
         all.put(V1, v1dir);
         if (hasV2) {
@@ -67,9 +86,17 @@ public final class DoorReport {
         for (Map.Entry<String, Path> e : all.entrySet()) {
             Path dir = e.getValue();
             Path file = metrics.resolve(e.getKey() + ".json");
-            if (dir != null && Files.isRegularFile(dir.resolve("model.tflite"))) {
+            ModelDoorReport old = Files.isRegularFile(file)
+                    ? ReportGenerator.json().readValue(file.toFile(), ModelDoorReport.class) : null;
+            boolean present = dir != null && Files.isRegularFile(dir.resolve("model.tflite"));
+            if (present && old != null && !rescore && old.doorThreshold() == choice.threshold()
+                    && old.int8Sha256().equals(sha256(dir.resolve("model.tflite")))) {
+                log.println("door figures: " + e.getKey() + ": same model file and threshold, using recorded " + file);
+                rows.put(e.getKey(), old);
+            } else if (present) {
                 log.println("door figures: " + e.getKey() + " from " + dir + " ...");
-                ScoredModel sm = e.getKey().equals(hasV2 ? V2 : V1) ? calibrated : ScoredModel.score(dir, sets);
+                ScoredModel sm = calibrated != null && dir.toAbsolutePath().normalize().equals(
+                        calibratedDir.toAbsolutePath().normalize()) ? calibrated : ScoredModel.score(dir, sets);
                 ModelDoorReport r = report(e.getKey(), dir, sm, choice.threshold());
                 ReportGenerator.json().writeValue(file.toFile(), r);
                 rows.put(e.getKey(), r);
@@ -89,7 +116,10 @@ public final class DoorReport {
         }
         ModelDoorReport retrained = null;
         Path retrainFile = metrics.resolve(V2 + "-retrain.json");
-        if (retrainV2 != null) {
+        if (retrainV2 != null && retrained(retrainFile, retrainV2, choice.threshold())) {
+            retrained = ReportGenerator.json().readValue(retrainFile.toFile(), ModelDoorReport.class);
+            log.println("door figures: v2 retrain: same model file and threshold, using recorded " + retrainFile);
+        } else if (retrainV2 != null) {
             log.println("door figures: the v2 retrain in " + retrainV2 + " ...");
             retrained = report(V2 + "-retrain", retrainV2, ScoredModel.score(retrainV2, sets), choice.threshold());
             ReportGenerator.json().writeValue(retrainFile.toFile(), retrained);
@@ -101,7 +131,6 @@ public final class DoorReport {
                 addToCard(models.resolve(shipped), rows.get(shipped), choice);
             }
         }
-        String curve = curve(hasV2 ? V2 : V1, calibrated, choice.threshold());
         return new Result(DoorMarkdown.render(rows, retrained, choice, sets, curve), choice, rows);
     }
 
@@ -127,6 +156,22 @@ public final class DoorReport {
             b.append("\n");
         }
         return b.toString();
+    }
+
+    private boolean retrained(Path file, Path dir, int threshold) throws IOException {
+        if (rescore || !Files.isRegularFile(file)) {
+            return false;
+        }
+        ModelDoorReport old = ReportGenerator.json().readValue(file.toFile(), ModelDoorReport.class);
+        return old.doorThreshold() == threshold && old.int8Sha256().equals(sha256(dir.resolve("model.tflite")));
+    }
+
+    private boolean rescore;
+
+    /** Score every model again even when its file and the threshold are unchanged. */
+    public DoorReport rescoringAll(boolean all) {
+        this.rescore = all;
+        return this;
     }
 
     private ModelDoorReport report(String name, Path dir, ScoredModel sm, int threshold) throws IOException {

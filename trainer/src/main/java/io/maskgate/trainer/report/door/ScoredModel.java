@@ -23,9 +23,28 @@ public final class ScoredModel {
     private final Map<String, int[]> truth = new LinkedHashMap<>();
     private final Map<String, EvalSet.Role> roles = new LinkedHashMap<>();
 
+    /** From given int8 probabilities (tests, recorded scores). */
+    static ScoredModel ofInt8(String set, EvalSet.Role role, int[] truth, float[] int8) {
+        ScoredModel m = new ScoredModel();
+        m.truth.put(set, truth);
+        m.roles.put(set, role);
+        m.int8.put(set, int8);
+        return m;
+    }
+
+    ScoredModel with(String set, EvalSet.Role role, int[] truth, float[] int8) {
+        this.truth.put(set, truth);
+        this.roles.put(set, role);
+        this.int8.put(set, int8);
+        return this;
+    }
+
     public static ScoredModel score(Path dir, List<EvalSet> sets) {
         ScoredModel m = new ScoredModel();
-        Int8Model q = Int8Model.load(dir.resolve("model.tflite"));
+        Path tflite = dir.resolve("model.tflite");
+        Int8Model.load(tflite); // fails early with a clear message
+        // one interpreter per worker thread; the scores do not depend on the split
+        ThreadLocal<Int8Model> q = ThreadLocal.withInitial(() -> Int8Model.load(tflite));
         try (FloatModel f = Files.isDirectory(dir.resolve("saved_model")) ? FloatModel.load(dir.resolve("saved_model"))
                 : null) {
             for (EvalSet s : sets) {
@@ -36,7 +55,10 @@ public final class ScoredModel {
                 }
                 m.truth.put(s.name(), t);
                 m.roles.put(s.name(), s.role());
-                m.int8.put(s.name(), q.predict(s.images()));
+                float[] p8 = new float[n];
+                java.util.stream.IntStream.range(0, n).parallel()
+                        .forEach(i -> p8[i] = q.get().predict(s.images().get(i)));
+                m.int8.put(s.name(), p8);
                 if (f != null) {
                     float[] p = new float[n];
                     int at = 0;
