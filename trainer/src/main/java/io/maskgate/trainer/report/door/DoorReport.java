@@ -109,7 +109,7 @@ public final class DoorReport {
         try (var s = Files.list(metrics)) {
             for (Path f : s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 String name = f.getFileName().toString().replace(".json", "");
-                if (!rows.containsKey(name) && !name.endsWith("-retrain")) {
+                if (!rows.containsKey(name) && !name.endsWith("-retrain") && !name.equals("calibration")) {
                     rows.put(name, ReportGenerator.json().readValue(f.toFile(), ModelDoorReport.class));
                 }
             }
