@@ -76,7 +76,8 @@ final class Commands {
 
     /** {@code report [--models DIR] [--out FILE] [--data DIR]}: regenerates metrics, model card and REPORT.md. */
     static void report(String[] argv, PrintStream out) throws IOException {
-        Args a = new Args("report", argv, 1, Set.of("models", "out", "data", "retrain", "variants", "retrain-v2"),
+        Args a = new Args("report", argv, 1, Set.of("models", "out", "data", "retrain", "variants", "retrain-v2",
+                        "retrain-of"),
                 Set.of("door-only", "rescore"));
         Path models = Path.of(a.get("models", DataPaths.repoRoot().resolve("models").toString()));
         if (!java.nio.file.Files.isDirectory(models)) {
@@ -107,7 +108,8 @@ final class Commands {
             throw new io.maskgate.trainer.data.DataException("--door-only needs an existing " + report);
         }
         var door = new io.maskgate.trainer.report.door.DoorReport(models, data, out).rescoringAll(a.has("rescore"))
-                .generate(variants, a.has("retrain-v2") ? Path.of(a.get("retrain-v2", "")) : null);
+                .generate(variants, a.has("retrain-v2") ? Path.of(a.get("retrain-v2", "")) : null,
+                        a.get("retrain-of", io.maskgate.trainer.report.door.DoorReport.V2));
         String head = java.nio.file.Files.readString(report, java.nio.charset.StandardCharsets.UTF_8);
         int cut = head.indexOf(io.maskgate.trainer.report.door.DoorReport.SECTION);
         java.nio.file.Files.writeString(report, (cut < 0 ? head : head.substring(0, cut)) + door.markdown(),

@@ -2,6 +2,7 @@ package io.maskgate.trainer.report.door;
 
 import io.maskgate.trainer.data.Label;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,44 +15,58 @@ final class DoorMarkdown {
     private DoorMarkdown() {
     }
 
-    static String render(Map<String, ModelDoorReport> rows, ModelDoorReport retrained, Calibration.Choice choice,
-                         List<EvalSet> sets, String curve) {
+    static String render(Map<String, ModelDoorReport> rows, ModelDoorReport retrained, String retrainOf,
+                         boolean hasV2, List<EvalSet> sets) {
         StringBuilder b = new StringBuilder();
-        int t = choice.threshold();
         b.append(DoorReport.SECTION).append("\n");
-        b.append("Sets: ");
         List<String> desc = new ArrayList<>();
         for (EvalSet s : sets) {
             desc.add(s.role() == EvalSet.Role.INCORRECT
                     ? f("%s %d (masks worn wrongly; the door must refuse them)", s.name(), s.images().size())
                     : f("%s %d (mask %d, no_mask %d; %s)", s.name(), s.images().size(), s.count(Label.MASK),
-                    s.count(Label.NO_MASK), s.role() == EvalSet.Role.VAL ? "chooses models and threshold"
+                    s.count(Label.NO_MASK), s.role() == EvalSet.Role.VAL ? "chooses models and thresholds"
                             : "reported only"));
         }
-        b.append(String.join("; ", desc)).append(".\n\n");
-        b.append(f("Door threshold (default minimum score): **%d** per mille, chosen by the rule: %s. "
-                + "False unlock = no_mask faces scored >= %d in one frame; false refusal = mask faces scored below "
-                + "it. Scores are the unit's per-mille rounding of the int8 output. Balanced accuracy = mean of "
-                + "mask and no_mask recall at p >= 0.5. int8 = tinyml's preprocessor and TFLM arithmetic; float = "
-                + "the SavedModel.\n\n", t, choice.rule(), t));
-
-        b.append("### Calibration (int8; only the validation columns choose)\n\n").append(curve).append("\n");
-        b.append("### Shipped models, int8 (the door's path)\n\n");
-        figuresTable(b, rows, List.of(DoorReport.V1, DoorReport.V2), true, t);
-        b.append("\n### Shipped models, float\n\n");
-        figuresTable(b, rows, List.of(DoorReport.V1, DoorReport.V2), false, t);
-
+        b.append("Sets: ").append(String.join("; ", desc)).append(".\n\n");
         ModelDoorReport v1 = rows.get(DoorReport.V1);
-        ModelDoorReport v2 = rows.get(DoorReport.V2);
-        if (v1 != null && v2 != null) {
-            b.append("\n### Ship check (int8): v2 must beat v1 on every visible set and hold facemask-12k test >= "
-                    + "99.0 %\n\n");
-            b.append("| set | v1 balanced acc | v2 balanced acc | v1 false unlock @" + t + " | v2 false unlock @" + t
-                    + " | v2 better |\n|---|---:|---:|---:|---:|---|\n");
+        ModelDoorReport best = hasV2 ? rows.get(DoorReport.V2) : rows.values().stream()
+                .filter(r -> !r.name().equals(DoorReport.V1))
+                .max(Comparator.comparingDouble(ModelDoorReport::selectionScore)).orElse(null);
+        b.append(f("Door threshold: each model's minimum score (per mille, the unit's rounding of the int8 output) is "
+                + "chosen from its own scores on the validation sets by the rule: %s. False unlock = no_mask (or "
+                + "incorrect) faces scored at or above it in one frame; false refusal = mask faces below it. "
+                + "Balanced accuracy = mean of mask and no_mask recall at p >= 0.5. int8 = tinyml's preprocessor "
+                + "and TFLM arithmetic; float = the SavedModel. Selection score = mean int8 balanced accuracy over "
+                + "facemask-12k/val and ilc-2021/val, the only figure used to choose a model.\n\n",
+                v1 == null ? "-" : v1.thresholdRule()));
+
+        b.append("### Calibration (int8; only the validation columns choose)\n\n");
+        for (ModelDoorReport r : new ModelDoorReport[] {v1, best}) {
+            if (r != null && r.calibrationCurve() != null) {
+                b.append(r.calibrationCurve()).append("\n");
+            }
+        }
+
+        List<String> shown = new ArrayList<>(List.of(DoorReport.V1));
+        if (best != null) {
+            shown.add(best.name());
+        }
+        b.append("### " + (hasV2 ? "Shipped models" : "v1 and the best variant (not shipped)")
+                + ", int8 (the door's path)\n\n");
+        figuresTable(b, rows, shown, true);
+        b.append("\n### The same, float\n\n");
+        figuresTable(b, rows, shown, false);
+
+        if (v1 != null && best != null) {
+            b.append(f("\n### Ship check (int8): %s must beat v1 on every visible set and hold facemask-12k test "
+                    + ">= 99.0 %%\n\n", best.name()));
+            b.append("| set | v1 balanced acc | " + best.name() + " balanced acc | v1 false unlock @" + v1.doorThreshold()
+                    + " | " + best.name() + " false unlock @" + best.doorThreshold() + " | better |\n"
+                    + "|---|---:|---:|---:|---:|---|\n");
             boolean all = true;
             for (String s : MAIN) {
                 SetFigures a = v1.int8(s);
-                SetFigures c = v2.int8(s);
+                SetFigures c = best.int8(s);
                 if (a == null || c == null) {
                     continue;
                 }
@@ -61,22 +76,24 @@ final class DoorMarkdown {
                         pct(c.balancedAccuracy()), pct(a.falseUnlockRate()), pct(c.falseUnlockRate()),
                         better ? "yes" : "**no**"));
             }
-            SetFigures test = v2.int8("facemask-12k/test");
+            SetFigures test = best.int8("facemask-12k/test");
             boolean floor = test != null && test.accuracy() >= 0.99;
-            b.append(f("\nResult: %s (facemask-12k test accuracy %.2f %%, floor 99.0 %%).\n",
-                    all && floor ? "v2 beats v1 on every visible set" : "**v2 does not beat v1 everywhere**",
-                    test == null ? Double.NaN : pct(test.accuracy())));
+            b.append(f("\nResult: %s; facemask-12k test accuracy %.2f %% (floor 99.0 %%: %s). %s\n",
+                    all ? best.name() + " beats v1 on every visible set" : "**" + best.name()
+                            + " does not beat v1 on every visible set**",
+                    test == null ? Double.NaN : pct(test.accuracy()), floor ? "held" : "**not held**",
+                    hasV2 ? "" : "So no v2 is shipped; the door units keep v1."));
         }
 
         b.append("\n### Masks worn wrongly (ilc-2021 incorrect), int8\n\n");
-        b.append("| model | set | faces | unlock rate @" + t + " | unlock rate @700 | scored mask at p >= 0.5 |\n"
-                + "|---|---|---:|---:|---:|---:|\n");
+        b.append("| model | set | faces | door threshold | unlock rate at it | unlock rate @700 | scored mask at "
+                + "p >= 0.5 |\n|---|---|---:|---:|---:|---:|---:|\n");
         for (ModelDoorReport r : rows.values()) {
             for (SetFigures s : r.int8()) {
                 if (s.role().equals("incorrect")) {
-                    b.append(f("| %s | %s | %d | %.2f %% (%d) | %.2f %% | %.2f %% |\n", r.name(), s.set(), s.noMask(),
-                            pct(s.falseUnlockRate()), s.falseUnlocks(), pct(s.unlockRateAt700()),
-                            100 - pct(s.accuracy())));
+                    b.append(f("| %s | %s | %d | %d | %.2f %% (%d) | %.2f %% | %.2f %% |\n", r.name(), s.set(),
+                            s.noMask(), s.doorThreshold(), pct(s.falseUnlockRate()), s.falseUnlocks(),
+                            pct(s.unlockRateAt700()), 100 - pct(s.accuracy())));
                 }
             }
         }
@@ -84,15 +101,14 @@ final class DoorMarkdown {
                 + "training, so only the `val` row measures them.\n");
 
         b.append("\n### Ablation (int8; every variant on every set)\n\n");
-        b.append("Selection score = mean int8 balanced accuracy over facemask-12k/val and ilc-2021/val (the "
-                + "only figure used to choose). Cells: balanced accuracy / false-unlock rate @" + t
-                + "; incorrect: unlock rate @" + t + ".\n\n");
-        b.append("| variant | recipe | params | MACs | int8 | selection (val) | facemask-12k/val | ilc-2021/val | "
-                + "facemask-12k/test | observations | ilc val incorrect | epochs (best) | train time | s/epoch | "
-                + "load |\n|---|---|---:|---:|---:|---:|---|---|---|---|---:|---:|---:|---:|---:|\n");
+        b.append("Cells: balanced accuracy / false-unlock rate at the model's own door threshold; incorrect: unlock "
+                + "rate at it.\n\n");
+        b.append("| variant | recipe | params | MACs | int8 | selection (val) | door threshold | facemask-12k/val | "
+                + "ilc-2021/val | facemask-12k/test | observations | ilc val incorrect | epochs (best) | train time | "
+                + "s/epoch | load |\n|---|---|---:|---:|---:|---:|---:|---|---|---|---|---:|---:|---:|---:|---:|\n");
         for (ModelDoorReport r : rows.values()) {
-            b.append(f("| %s | %s | %,d | %.2f M | %.1f KB | %.2f %% |", r.name(), r.recipe(), r.parameters(),
-                    r.macs() / 1e6, r.int8Bytes() / 1024.0, pct(r.selectionScore())));
+            b.append(f("| %s | %s | %,d | %.2f M | %.1f KB | %.2f %% | %d |", r.name(), r.recipe(), r.parameters(),
+                    r.macs() / 1e6, r.int8Bytes() / 1024.0, pct(r.selectionScore()), r.doorThreshold()));
             for (String s : MAIN) {
                 SetFigures x = r.int8(s);
                 b.append(x == null ? " - |" : f(" %.2f %% / %.2f %% |", pct(x.balancedAccuracy()),
@@ -106,44 +122,44 @@ final class DoorMarkdown {
         b.append("\nTrain time is wall-clock on the shared 2-core machine (mean load average of the run in the last "
                 + "column); rows differ in machine load as much as in work.\n");
 
-        if (v2 != null) {
-            b.append("\n### Reproducibility of v2\n\n");
-            if (retrained == null) {
-                b.append("No retrain evaluated yet (`./maskgate model report --retrain-v2 DIR`).\n");
-            } else {
-                boolean same = retrained.int8().equals(v2.int8())
-                        && (retrained.floats() == null || retrained.floats().equals(v2.floats()));
-                boolean bytes = retrained.int8Sha256().equals(v2.int8Sha256());
-                b.append(f("Retrained with the recorded recipe and seed %d (`%s`): %s; int8 file %s (SHA-256 %s). "
-                                + "Retrain time %.1f min at load %.1f.\n", retrained.seed(), retrained.artifacts(),
-                        same ? "every int8 and float figure on every set is identical to the shipped card's"
-                                : "**figures differ from the shipped card's**",
-                        bytes ? "byte-identical" : "**differs**", retrained.int8Sha256().substring(0, 16),
-                        retrained.trainMinutes(), retrained.loadAverage()));
-            }
+        ModelDoorReport original = rows.get(retrainOf);
+        b.append("\n### Reproducibility\n\n");
+        if (retrained == null || original == null) {
+            b.append("No retrain evaluated (`./maskgate model report --retrain-v2 DIR [--retrain-of NAME]`).\n");
+        } else {
+            boolean same = retrained.int8().equals(original.int8())
+                    && (retrained.floats() == null || retrained.floats().equals(original.floats()));
+            boolean bytes = retrained.int8Sha256().equals(original.int8Sha256());
+            b.append(f("`%s` retrained with its recorded recipe and seed %d (`%s`, %d epochs): %s; int8 file %s "
+                            + "(SHA-256 %s...). Retrain time %.1f min at load %.1f.\n", retrainOf, retrained.seed(),
+                    retrained.artifacts(), retrained.epochs(),
+                    same ? "every int8 and float figure on every set is identical to the original's"
+                            : "**figures differ from the original's**",
+                    bytes ? "byte-identical" : "**differs**", retrained.int8Sha256().substring(0, 16),
+                    retrained.trainMinutes(), retrained.loadAverage()));
         }
         return b.toString();
     }
 
     private static void figuresTable(StringBuilder b, Map<String, ModelDoorReport> rows, List<String> names,
-                                     boolean int8, int t) {
+                                     boolean int8) {
         b.append("| model | set | images (mask / no_mask) | accuracy | balanced acc | mask recall | no_mask recall | "
-                + "false unlock @" + t + " | false refusal @" + t + " | false unlock @700 | int8/float agreement |\n");
-        b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "door threshold | false unlock | false refusal | false unlock @700 | int8/float agreement |\n");
+        b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String n : names) {
             ModelDoorReport r = rows.get(n);
-            if (r == null) {
+            if (r == null || (!int8 && r.floats() == null)) {
                 continue;
             }
             for (SetFigures s : int8 ? r.int8() : r.floats()) {
                 if (s.role().equals("incorrect")) {
                     continue;
                 }
-                b.append(f("| %s | %s | %d / %d | %.2f %% | %.2f %% | %.4f | %.4f | %.2f %% (%d) | %.2f %% (%d) | "
+                b.append(f("| %s | %s | %d / %d | %.2f %% | %.2f %% | %.4f | %.4f | %d | %.2f %% (%d) | %.2f %% (%d) | "
                                 + "%.2f %% (%d) | %.2f %% |\n", n, s.set(), s.mask(), s.noMask(), pct(s.accuracy()),
-                        pct(s.balancedAccuracy()), s.maskRecall(), s.noMaskRecall(), pct(s.falseUnlockRate()),
-                        s.falseUnlocks(), pct(s.falseRefusalRate()), s.falseRefusals(), pct(s.unlockRateAt700()),
-                        s.unlocksAt700(), pct(s.agreement())));
+                        pct(s.balancedAccuracy()), s.maskRecall(), s.noMaskRecall(), s.doorThreshold(),
+                        pct(s.falseUnlockRate()), s.falseUnlocks(), pct(s.falseRefusalRate()), s.falseRefusals(),
+                        pct(s.unlockRateAt700()), s.unlocksAt700(), pct(s.agreement())));
             }
         }
     }

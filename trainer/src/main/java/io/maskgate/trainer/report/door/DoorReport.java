@@ -50,88 +50,81 @@ public final class DoorReport {
     }
 
     public Result generate(Map<String, Path> variants, Path retrainV2) throws IOException {
+        return generate(variants, retrainV2, V2);
+    }
+
+    /**
+     * Scores v1, v2 (when shipped) and the variants; each model's door threshold is chosen on the validation sets
+     * from its own scores ({@link Calibration}), so rows compare what each model would ship with. A model whose
+     * file is unchanged keeps its recorded row. {@code retrainOf} names the row the retrain must reproduce.
+     */
+    public Result generate(Map<String, Path> variants, Path retrain, String retrainOf) throws IOException {
         Path metrics = models.resolve("metrics").resolve("door");
         Files.createDirectories(metrics);
         Path v2dir = models.resolve(V2);
         boolean hasV2 = Files.isRegularFile(v2dir.resolve("model.tflite"));
-        Path v1dir = models.resolve(V1);
-        Path calibratedDir = hasV2 ? v2dir : v1dir;
-        Path calibrationFile = metrics.resolve("calibration.json");
-        String calibratedSha = sha256(calibratedDir.resolve("model.tflite"));
-        Calibration.Recorded recorded = Files.isRegularFile(calibrationFile)
-                ? ReportGenerator.json().readValue(calibrationFile.toFile(), Calibration.Recorded.class) : null;
-        ScoredModel calibrated = null;
-        Calibration.Choice choice;
-        String curve;
-        if (recorded != null && recorded.modelSha256().equals(calibratedSha) && !rescore) {
-            choice = new Calibration.Choice(recorded.threshold(), recorded.rule());
-            curve = recorded.curve();
-            log.println("door threshold " + choice.threshold() + " (recorded for the same model file)");
-        } else {
-            log.println("door figures: scoring " + (hasV2 ? V2 : V1) + " for the threshold ...");
-            calibrated = ScoredModel.score(calibratedDir, sets);
-            choice = Calibration.choose(calibrated);
-            curve = curve(hasV2 ? V2 : V1, calibrated, choice.threshold());
-            ReportGenerator.json().writeValue(calibrationFile.toFile(), new Calibration.Recorded(
-                    hasV2 ? V2 : V1, calibratedSha, choice.threshold(), choice.rule(), curve));
-            log.println("door threshold " + choice.threshold() + " (" + choice.rule() + ")");
-        }
         Map<String, Path> all = new LinkedHashMap<>();
-        all.put(V1, v1dir);
+        all.put(V1, models.resolve(V1));
         if (hasV2) {
             all.put(V2, v2dir);
         }
         all.putAll(variants);
         Map<String, ModelDoorReport> rows = new LinkedHashMap<>();
         for (Map.Entry<String, Path> e : all.entrySet()) {
-            Path dir = e.getValue();
-            Path file = metrics.resolve(e.getKey() + ".json");
-            ModelDoorReport old = Files.isRegularFile(file)
-                    ? ReportGenerator.json().readValue(file.toFile(), ModelDoorReport.class) : null;
-            boolean present = dir != null && Files.isRegularFile(dir.resolve("model.tflite"));
-            if (present && old != null && !rescore && old.doorThreshold() == choice.threshold()
-                    && old.int8Sha256().equals(sha256(dir.resolve("model.tflite")))) {
-                log.println("door figures: " + e.getKey() + ": same model file and threshold, using recorded " + file);
-                rows.put(e.getKey(), old);
-            } else if (present) {
-                log.println("door figures: " + e.getKey() + " from " + dir + " ...");
-                ScoredModel sm = calibrated != null && dir.toAbsolutePath().normalize().equals(
-                        calibratedDir.toAbsolutePath().normalize()) ? calibrated : ScoredModel.score(dir, sets);
-                ModelDoorReport r = report(e.getKey(), dir, sm, choice.threshold());
-                ReportGenerator.json().writeValue(file.toFile(), r);
+            ModelDoorReport r = row(e.getKey(), e.getValue(), metrics.resolve(e.getKey() + ".json"));
+            if (r != null) {
                 rows.put(e.getKey(), r);
-            } else if (Files.isRegularFile(file)) {
-                log.println("door figures: " + e.getKey() + ": no artifacts, using recorded " + file);
-                rows.put(e.getKey(), ReportGenerator.json().readValue(file.toFile(), ModelDoorReport.class));
             }
         }
         // variants recorded earlier but not named this time keep their rows
         try (var s = Files.list(metrics)) {
             for (Path f : s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 String name = f.getFileName().toString().replace(".json", "");
-                if (!rows.containsKey(name) && !name.endsWith("-retrain") && !name.equals("calibration")) {
+                if (!rows.containsKey(name) && !name.endsWith("-retrain") && !name.equals("calibration")
+                        && !(name.equals(V2) && !hasV2)) {
                     rows.put(name, ReportGenerator.json().readValue(f.toFile(), ModelDoorReport.class));
                 }
             }
         }
         ModelDoorReport retrained = null;
-        Path retrainFile = metrics.resolve(V2 + "-retrain.json");
-        if (retrainV2 != null && retrained(retrainFile, retrainV2, choice.threshold())) {
-            retrained = ReportGenerator.json().readValue(retrainFile.toFile(), ModelDoorReport.class);
-            log.println("door figures: v2 retrain: same model file and threshold, using recorded " + retrainFile);
-        } else if (retrainV2 != null) {
-            log.println("door figures: the v2 retrain in " + retrainV2 + " ...");
-            retrained = report(V2 + "-retrain", retrainV2, ScoredModel.score(retrainV2, sets), choice.threshold());
-            ReportGenerator.json().writeValue(retrainFile.toFile(), retrained);
+        Path retrainFile = metrics.resolve(retrainOf + "-retrain.json");
+        if (retrain != null) {
+            retrained = row(retrainOf + "-retrain", retrain, retrainFile);
         } else if (Files.isRegularFile(retrainFile)) {
             retrained = ReportGenerator.json().readValue(retrainFile.toFile(), ModelDoorReport.class);
         }
         for (String shipped : List.of(V1, V2)) {
             if (rows.containsKey(shipped) && Files.isRegularFile(models.resolve(shipped).resolve("model-card.json"))) {
-                addToCard(models.resolve(shipped), rows.get(shipped), choice);
+                addToCard(models.resolve(shipped), rows.get(shipped));
             }
         }
-        return new Result(DoorMarkdown.render(rows, retrained, choice, sets, curve), choice, rows);
+        ModelDoorReport def = rows.get(hasV2 ? V2 : V1);
+        Calibration.Choice choice = new Calibration.Choice(def.doorThreshold(), def.thresholdRule());
+        return new Result(DoorMarkdown.render(rows, retrained, retrainOf, hasV2, sets), choice, rows);
+    }
+
+    /** A model's row: recorded when its file is unchanged, else scored now; null when neither exists. */
+    private ModelDoorReport row(String name, Path dir, Path file) throws IOException {
+        ModelDoorReport old = Files.isRegularFile(file)
+                ? ReportGenerator.json().readValue(file.toFile(), ModelDoorReport.class) : null;
+        boolean present = dir != null && Files.isRegularFile(dir.resolve("model.tflite"));
+        if (present && old != null && !rescore && old.int8Sha256().equals(sha256(dir.resolve("model.tflite")))) {
+            log.println("door figures: " + name + ": same model file, using recorded " + file);
+            return old;
+        }
+        if (present) {
+            log.println("door figures: " + name + " from " + dir + " ...");
+            ScoredModel sm = ScoredModel.score(dir, sets);
+            Calibration.Choice c = Calibration.choose(sm);
+            log.println("door figures: " + name + ": threshold " + c.threshold());
+            ModelDoorReport r = report(name, dir, sm, c, curve(name, sm, c.threshold()));
+            ReportGenerator.json().writeValue(file.toFile(), r);
+            return r;
+        }
+        if (old != null) {
+            log.println("door figures: " + name + ": no artifacts, using recorded " + file);
+        }
+        return old;
     }
 
     /** False unlock / false refusal of the calibrated model at a few thresholds, on every mask/no_mask set. */
@@ -158,14 +151,6 @@ public final class DoorReport {
         return b.toString();
     }
 
-    private boolean retrained(Path file, Path dir, int threshold) throws IOException {
-        if (rescore || !Files.isRegularFile(file)) {
-            return false;
-        }
-        ModelDoorReport old = ReportGenerator.json().readValue(file.toFile(), ModelDoorReport.class);
-        return old.doorThreshold() == threshold && old.int8Sha256().equals(sha256(dir.resolve("model.tflite")));
-    }
-
     private boolean rescore;
 
     /** Score every model again even when its file and the threshold are unchanged. */
@@ -174,7 +159,9 @@ public final class DoorReport {
         return this;
     }
 
-    private ModelDoorReport report(String name, Path dir, ScoredModel sm, int threshold) throws IOException {
+    private ModelDoorReport report(String name, Path dir, ScoredModel sm, Calibration.Choice choice, String curve)
+            throws IOException {
+        int threshold = choice.threshold();
         TrainingRecord rec = Files.isRegularFile(dir.resolve("training.json"))
                 ? ReportGenerator.json().readValue(dir.resolve("training.json").toFile(), TrainingRecord.class) : null;
         String arch = archOf(dir, rec);
@@ -193,7 +180,7 @@ public final class DoorReport {
                 rec == null ? 0 : rec.trainSeconds() / 60, rec == null ? 0 : rec.secondsPerEpoch(),
                 rec == null ? 0 : (rec.loadAverageStart() + rec.loadAverageEnd()) / 2, rec == null ? 0 : rec.seed(),
                 sm.selectionScore(), threshold, sm.figures(threshold, true),
-                sm.hasFloat() ? sm.figures(threshold, false) : null, sha256(tflite),
+                sm.hasFloat() ? sm.figures(threshold, false) : null, choice.rule(), curve, sha256(tflite),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), GitInfo.head(models));
     }
 
@@ -258,12 +245,12 @@ public final class DoorReport {
     }
 
     /** Adds the door figures (threshold, per-set int8 and float figures) to a shipped model's card. */
-    private static void addToCard(Path dir, ModelDoorReport r, Calibration.Choice choice) throws IOException {
+    private static void addToCard(Path dir, ModelDoorReport r) throws IOException {
         var json = ReportGenerator.json();
         ObjectNode card = (ObjectNode) json.readTree(dir.resolve("model-card.json").toFile());
         ObjectNode door = card.putObject("door");
-        door.put("defaultMinScore", choice.threshold());
-        door.put("thresholdRule", choice.rule());
+        door.put("defaultMinScore", r.doorThreshold());
+        door.put("thresholdRule", r.thresholdRule());
         door.put("falseUnlock", "no_mask (or incorrect) faces with score >= minScore in one frame / no_mask faces");
         door.put("falseRefusal", "mask faces with score < minScore / mask faces");
         door.put("selectionScore", r.selectionScore());

@@ -10,7 +10,8 @@ public record ModelDoorReport(String name, String artifacts, String arch, long p
                               long int8Bytes, int arenaBytes, String recipe, int epochs, int bestEpoch,
                               double trainMinutes, double secondsPerEpoch, double loadAverage, long seed,
                               double selectionScore, int doorThreshold, List<SetFigures> int8, List<SetFigures> floats,
-                              String int8Sha256, String generatedAt, String gitCommit) {
+                              String thresholdRule, String calibrationCurve, String int8Sha256, String generatedAt,
+                              String gitCommit) {
 
     public SetFigures int8(String set) {
         return int8.stream().filter(f -> f.set().equals(set)).findFirst().orElse(null);
