@@ -25,7 +25,12 @@ def main(only=""):
         if not (file.startswith("test_") and file.endswith(".py")):
             continue
         mod_name = file[:-3]
-        module = __import__(mod_name)
+        try:
+            module = __import__(mod_name)
+        except Exception as e:  # a module that cannot even be imported fails as a whole
+            failed += 1
+            print("FAIL " + mod_name + " (import): " + type(e).__name__ + ": " + str(e))
+            continue
         for cname, cls in _cases(module):
             for meth in sorted(dir(cls)):
                 if not meth.startswith("test"):
