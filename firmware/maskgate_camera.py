@@ -19,6 +19,7 @@ import sensor
 
 import maskgate_model as model_check
 import maskgate_protocol as protocol
+import maskgate_slots as model_slots
 import maskgate_unit as unit
 
 CONFIG_PATH = "config.json"
@@ -27,6 +28,7 @@ import image
 import sensor
 
 import maskgate_protocol as protocol
+import maskgate_slots as model_slots
 import maskgate_unit as unit
 
 PLACEHOLDER_KEY = "PASTE_THE_UNIT_KEY_RETURNED_ONCE_BY_UNIT_REGISTRATION"
@@ -110,12 +112,36 @@ class Classifier:
         return unit.mask_probability(result.output(), self.mask_index)
 
 
-def load_model(cfg):
-    """Checks the model against its manifest and the board's memory budget, then loads it; a refused model is
-    never loaded and the reason is printed (the camera's console)."""
-    manifest = model_check.check(cfg.get("model_path", "model.tflite"), cfg.get("model_manifest", "model.json"),
-                                 cfg.get("board", "OPENMV_H7"), cfg.get("buffer_capacity", 200))
-    return manifest, Classifier(cfg.get("model_path", "model.tflite"), cfg.get("mask_index", 0))
+def load_model(cfg, frame):
+    """The model to run: the first of the slot candidates (a pending update once, the active model, an earlier
+    confirmed one, the factory model) that matches its manifest, fits the board's memory budget and, for a
+    pending update, passes its self-test on a live frame. A refused model is never loaded; each refusal is
+    printed (the camera's console). Returns (manifest, classifier)."""
+    slots = model_slots.ModelSlots(cfg.get("slots_dir", "models"),
+                                   (cfg.get("model_path", "model.tflite"), cfg.get("model_manifest", "model.json")))
+    reasons = []
+    for slot, path, manifest_path in slots.candidates():
+        trial = slot is not None and slot == slots.state["pending"]
+        try:
+            manifest = model_check.check(path, manifest_path, cfg.get("board", "OPENMV_H7"),
+                                         cfg.get("buffer_capacity", 200))
+            classifier = Classifier(path, cfg.get("mask_index", 0))
+            if trial:
+                p = classifier.mask_probability(frame, unit.centre_square((0, 0, frame.width(), frame.height()),
+                                                                          frame.width(), frame.height()))
+                if not 0.0 <= p <= 1.0:
+                    raise model_check.ModelRefused("self-test: P(mask) %r is not a probability" % p)
+                slots.confirm(slot)
+        except Exception as e:
+            reason = getattr(e, "reason", None) or repr(e)
+            print("maskgate: model refused:", reason, "(slot %s)" % (slot or "factory"))
+            reasons.append(reason)
+            if slot is not None:
+                slots.revert(slot)
+            continue
+        print("maskgate: model", manifest["version"], "from slot", slot or "factory")
+        return manifest, classifier
+    raise model_check.ModelRefused("no working model: " + "; ".join(reasons))
 
 
 def main():
@@ -123,12 +149,6 @@ def main():
     key = protocol.parse_key(cfg["key"])
     unit_id = cfg["unit_id"]
     door_id = cfg["door_id"]
-    try:
-        manifest, classifier = load_model(cfg)
-    except model_check.ModelRefused as e:
-        print("maskgate: model refused:", e.reason)
-        raise
-    model_version = manifest["version"]
     protocol.topic_decision(unit_id)  # validates the ids before anything runs
     protocol.topic_command(door_id)
 
@@ -136,6 +156,8 @@ def main():
     sensor.set_pixformat(sensor.RGB565)
     sensor.set_framesize(sensor.QVGA)
     sensor.skip_frames(time=2000)
+    manifest, classifier = load_model(cfg, sensor.snapshot())
+    model_version = manifest["version"]
     faces_cascade = image.HaarCascade("frontalface", stages=25)
 
     connect_wifi(cfg)

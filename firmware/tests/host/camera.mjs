@@ -81,10 +81,12 @@ export function camera(opts) {
   let nextModel = 1;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "maskgate-emul-"));
   const stats = { frames: 0, inferences: 0 };
+  let sinceBoot = 0; // --max-frames counts per boot (a scenario may reboot the camera in one process)
 
   function snapshot() {
     if (frames.length === 0) return { error: "no frames configured (--frames)" };
-    if (opts.maxFrames && stats.frames >= opts.maxFrames) return { end: true };
+    if (opts.maxFrames && sinceBoot >= opts.maxFrames) return { end: true };
+    sinceBoot++;
     if (opts.fps > 0) { // pace frames like a sensor at the given frame rate
       const now = Date.now();
       if (nextFrameAt > now) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, nextFrameAt - now);
@@ -224,6 +226,7 @@ export function camera(opts) {
     cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }),
     fns: {
       cam_snapshot: () => JSON.stringify(snapshot()),
+      cam_reboot: () => { sinceBoot = 0; return 0; },
       cam_find_faces: (id) => JSON.stringify(findFaces(id)),
       cam_copy: (id, roiJson, xs, ys) => JSON.stringify(copy(id, JSON.parse(roiJson), xs, ys)),
       cam_size: (id) => { const i = images.get(id); return i ? JSON.stringify([i.w, i.h]) : "null"; },

@@ -8,9 +8,18 @@ const ERRNO = { ENOENT: 2, EIO: 5, EBADF: 9, EACCES: 13, EEXIST: 17, ENOTDIR: 20
   ENOSPC: 28, EROFS: 30, ENOTEMPTY: 39 };
 const errno = (e) => -(ERRNO[e && e.code] || 5);
 
-export function hostFs() {
+// powerCutAfter: the process is killed (SIGKILL, no cleanup) just before the n-th operation that changes the
+// flash (open for writing, write, remove, rename, mkdir, rmdir): a power cut at that step.
+export function hostFs(powerCutAfter = 0, stats = { mutations: 0 }) {
   const files = new Map();
   let nextFd = 3;
+  const mutate = (what) => {
+    stats.mutations++;
+    if (powerCutAfter > 0 && stats.mutations >= powerCutAfter) {
+      process.stdout.write(`EMUL {"event":"power-cut","step":${stats.mutations},"before":${JSON.stringify(what)}}\n`);
+      process.kill(process.pid, "SIGKILL");
+    }
+  };
   const resolve = (root, rel) => {
     const full = path.resolve(root, rel || ".");
     const base = path.resolve(root);
@@ -34,6 +43,7 @@ export function hostFs() {
       } catch (e) { return null; }
     },
     fs_open: guard((root, rel, mode) => {
+      if (/[wa+]/.test(mode)) mutate("open " + rel + " " + mode);
       let flags = "r";
       if (mode.includes("w")) flags = mode.includes("+") ? "w+" : "w";
       else if (mode.includes("a")) flags = mode.includes("+") ? "a+" : "a";
@@ -54,15 +64,17 @@ export function hostFs() {
       } catch (e) { return ""; }
     },
     fs_pwrite: guard((id, pos, hex) => {
+      mutate("write " + hex.length / 2 + " bytes");
       const buf = Buffer.from(hex, "hex");
       return fs.writeSync(files.get(id), buf, 0, buf.length, pos);
     }),
     fs_fsync: guard((id) => { fs.fsyncSync(files.get(id)); return 0; }),
     fs_close: guard((id) => { const fd = files.get(id); files.delete(id); if (fd !== undefined) fs.closeSync(fd); return 0; }),
-    fs_mkdir: guard((root, rel) => { fs.mkdirSync(resolve(root, rel)); return 0; }),
-    fs_rmdir: guard((root, rel) => { fs.rmdirSync(resolve(root, rel)); return 0; }),
-    fs_remove: guard((root, rel) => { fs.unlinkSync(resolve(root, rel)); return 0; }),
+    fs_mkdir: guard((root, rel) => { mutate("mkdir " + rel); fs.mkdirSync(resolve(root, rel)); return 0; }),
+    fs_rmdir: guard((root, rel) => { mutate("rmdir " + rel); fs.rmdirSync(resolve(root, rel)); return 0; }),
+    fs_remove: guard((root, rel) => { mutate("remove " + rel); fs.unlinkSync(resolve(root, rel)); return 0; }),
     fs_rename: guard((root, a, b, fat) => {
+      mutate("rename " + a + " " + b);
       const to = resolve(root, b);
       if (fat && fs.existsSync(to)) return -ERRNO.EEXIST; // FatFs refuses to rename onto an existing file
       fs.renameSync(resolve(root, a), to);

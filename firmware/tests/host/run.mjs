@@ -6,6 +6,8 @@
 //   node host/run.mjs test [--only NAME]          the MicroPython tests in ../mpy (vectors, unit logic, imports)
 //   node host/run.mjs run --flash DIR --frames F  boot the camera: DIR holds main.py, the firmware modules,
 //        [--fps N] [--max-frames N] [--ml-log FILE] config.json and the model, as copied to a real camera
+//        [--script FILE] [--power-cut-after N]   run FILE instead of main.py; kill the process before the
+//                                               N-th change to the flash (a power cut)
 //   node host/run.mjs figures [--frames F] [--max-frames N]   heap per frame and the memory budget table
 //
 // Emulator events (MQTT acknowledgements, heap per frame, summary) are printed as lines "EMUL {json}".
@@ -73,14 +75,15 @@ const net = {
   net_close: (id) => netCall({ op: "close", id }, 1000),
 };
 
+const fsStats = { mutations: 0 };
+let scriptDir = null;
 async function boot(cam) {
-  const out = [];
   const mp = await loadMicroPython({
     stdout: (line) => process.stdout.write(line + "\n"),
     stderr: (line) => process.stderr.write(line + "\n"),
   });
   mp.registerJsModule("_host", {
-    ...hostFs(),
+    ...hostFs(args["power-cut-after"] ? Number(args["power-cut-after"]) : 0, fsStats),
     ...net,
     ...(cam ? cam.fns : {}),
     emit: (json) => { emit(json); return 0; },
@@ -131,7 +134,7 @@ runner.main(${JSON.stringify(only)})
   process.exit(failed === 0 ? 0 : 1);
 }
 
-async function bootCamera(flash, frames, maxFrames) {
+async function bootCamera(flash, frames, maxFrames, script = null) {
   const cam = camera({
     frames, dataDir, tflmRef,
     fps: args.fps ? Number(args.fps) : 0,
@@ -144,10 +147,11 @@ async function bootCamera(flash, frames, maxFrames) {
 import sys, os
 mount(${JSON.stringify(path.join(testsDir, "emul"))}, "/emul", True)
 mount(${JSON.stringify(flash)}, "/flash")
+${scriptDir ? `mount(${JSON.stringify(scriptDir)}, "/emul-script", True)` : ""}
 os.chdir("/flash")
 FIRMWARE_MODULES.update(${JSON.stringify(firmwareModules(flash))})
 sys.path[:] = ["", "/flash/lib", "/emul"]
-import main
+${script ? `exec(open(${JSON.stringify(script)}).read(), {"__name__": "__main__"})` : "import main"}
 `);
   cam.cleanup();
   return { mp, cam, err };
@@ -156,9 +160,12 @@ import main
 async function runCamera() {
   if (typeof args.flash !== "string") throw new Error("run needs --flash DIR");
   const flash = path.resolve(args.flash);
+  const script = typeof args.script === "string" ? "/emul-script/" + path.basename(args.script) : null;
+  if (script) scriptDir = path.dirname(path.resolve(args.script));
   const { cam, err } = await bootCamera(flash, typeof args.frames === "string" ? args.frames : null,
-    args["max-frames"] ? Number(args["max-frames"]) : 0);
-  const summary = { event: "exit", frames: cam.stats.frames, inferences: cam.stats.inferences };
+    args["max-frames"] ? Number(args["max-frames"]) : 0, script);
+  const summary = { event: "exit", frames: cam.stats.frames, inferences: cam.stats.inferences,
+    flashWrites: fsStats.mutations };
   if (err && err.type !== "SystemExit") {
     summary.error = err.type;
     summary.message = err.message;
