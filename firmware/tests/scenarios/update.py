@@ -1,6 +1,7 @@
 # Emulator scenario (not firmware): installs the model staged in incoming/ (model.tflite + model.json) into the
 # free slot the way an OTA client would (begin, ranged 16 KB chunks from the resume offset, finish with the
 # manifest and budget check, activate), printing each step. Run with `run.mjs run --script`.
+import gc
 import json
 
 import _host
@@ -8,10 +9,17 @@ import maskgate_model
 import maskgate_slots
 
 
+_last = [gc.mem_alloc()]
+
+
 def step(name, **extra):
+    # heap allocated since the previous step (no collection frees anything inside one script in this build)
+    now = gc.mem_alloc()
     extra["event"] = "update"
     extra["step"] = name
+    extra["allocated"] = now - _last[0]
     _host.emit(json.dumps(extra))
+    _last[0] = gc.mem_alloc()
 
 
 with open("config.json") as f:
