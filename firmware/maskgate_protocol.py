@@ -273,7 +273,7 @@ class Reject(Exception):
     """A refused payload: reason is one of the reason names above."""
 
     def __init__(self, reason, detail):
-        Exception.__init__(self, reason + ": " + detail)
+        super().__init__(reason + ": " + detail)  # MicroPython has no Exception.__init__ to call directly
         self.reason = reason
         self.detail = detail
 
@@ -285,6 +285,34 @@ def _no_duplicates(pairs):
             raise Reject(MALFORMED, "duplicate field " + k)
         obj[k] = v
     return obj
+
+
+def _top_level_keys(text):
+    """The member names of the outermost JSON object, in order, duplicates kept (for MicroPython, whose json
+    module cannot report them). Only called on text json.loads has already accepted."""
+    keys = []
+    depth = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            k = j + 1
+            while k < n and text[k] in " \t\r\n":
+                k += 1
+            if depth == 1 and k < n and text[k] == ":":
+                keys.append(json.loads(text[i:j + 1]))
+            i = j + 1
+            continue
+        if c in "{[":
+            depth += 1
+        elif c in "}]":
+            depth -= 1
+        i += 1
+    return keys
 
 
 def _parse(payload, fields, limit):
@@ -299,8 +327,9 @@ def _parse(payload, fields, limit):
     try:
         try:
             obj = json.loads(text, object_pairs_hook=_no_duplicates)
-        except TypeError:  # MicroPython: no object_pairs_hook
+        except TypeError:  # MicroPython: no object_pairs_hook, and json.loads keeps the last of duplicate keys
             obj = json.loads(text)
+            _no_duplicates([(k, None) for k in _top_level_keys(text)])
     except Reject:
         raise
     except Exception:

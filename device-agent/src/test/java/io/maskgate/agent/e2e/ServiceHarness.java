@@ -22,7 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * PostgreSQL (MASKGATE_IT_DB_URL when set, else the service's own embedded PostgreSQL), random HTTP port, its own
  * shared-subscription group and client id so it never splits traffic with another service on a shared broker.
  */
-final class ServiceHarness implements AutoCloseable {
+public final class ServiceHarness implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final String admin;
@@ -36,7 +36,7 @@ final class ServiceHarness implements AutoCloseable {
         this.baseUrl = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
     }
 
-    static ServiceHarness start(String mqttUrl) throws Exception {
+    public static ServiceHarness start(String mqttUrl) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         byte[] master = new byte[32];
         new SecureRandom().nextBytes(master);
@@ -73,7 +73,7 @@ final class ServiceHarness implements AutoCloseable {
      * Waits until the service's MQTT clients are connected and subscribed again (after an outage the service
      * reconnects with its own backoff, up to 30 s between attempts).
      */
-    boolean awaitMqttConnected(long timeoutMs) throws InterruptedException {
+    public boolean awaitMqttConnected(long timeoutMs) throws InterruptedException {
         MqttGateway gateway = context.getBean(MqttGateway.class);
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (!gateway.isConnected()) {
@@ -85,12 +85,12 @@ final class ServiceHarness implements AutoCloseable {
         return true;
     }
 
-    ServiceClient client() {
+    public ServiceClient client() {
         return new ServiceClient(baseUrl, admin, password.toCharArray());
     }
 
     /** Every event matching the query, following the cursor. */
-    List<JsonNode> events(String query) throws IOException {
+    public List<JsonNode> events(String query) throws IOException {
         ServiceClient api = client();
         List<JsonNode> all = new ArrayList<>();
         String cursor = null;
@@ -101,6 +101,11 @@ final class ServiceHarness implements AutoCloseable {
             cursor = next == null || next.isNull() ? null : next.asText();
         } while (cursor != null);
         return all;
+    }
+
+    /** A bean of the running service (e.g. UnitPresence), for assertions on what it observed. */
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
     }
 
     private static String env(String name, String fallback) {

@@ -1,0 +1,208 @@
+"""MaskGate door unit on the OpenMV Cam (H7 / H7 Plus / RT1062): the camera loop and its hardware glue.
+
+Loop: capture -> largest face (Haar cascade) -> centre square crop -> model input (32x32 RGB, int8 quantised by
+the ml module) -> per-mille mask score -> N-of-M smoothing -> signed Decision over MQTT (QoS 1, monotonic seq
+persisted across reboots, capture time in epoch ms). A retained UnitStatus reports health; the MQTT last will
+reports the unit offline. While the broker is unreachable decisions wait in a bounded buffer and are sent in
+order on reconnect. The unit never opens the door itself: only the service, after checking its policy, commands
+the actuator. The model is checked against its manifest and the board's memory budget before it is loaded.
+
+Paths are relative to the drive the camera boots from (its flash or SD card), where main.py runs. Tested under
+real MicroPython with emulated camera modules (firmware/tests); the same file runs on the camera.
+"""
+
+import json
+import time
+
+import image
+import sensor
+
+import maskgate_model as model_check
+import maskgate_protocol as protocol
+import maskgate_slots as model_slots
+import maskgate_unit as unit
+
+CONFIG_PATH = "config.json"
+
+import image
+import sensor
+
+import maskgate_protocol as protocol
+import maskgate_slots as model_slots
+import maskgate_unit as unit
+
+PLACEHOLDER_KEY = "PASTE_THE_UNIT_KEY_RETURNED_ONCE_BY_UNIT_REGISTRATION"
+INPUT_SIZE = 32  # the model input is 32x32 RGB
+MIN_VALID_EPOCH_MS = 1704067200000  # 2024-01-01: anything earlier means the clock was never set
+
+
+def load_config():
+    with open(CONFIG_PATH) as f:
+        cfg = json.load(f)
+    if cfg.get("key") in (None, "", PLACEHOLDER_KEY):
+        raise ValueError("config.json has no unit key: register the unit with the service and paste its key")
+    return cfg
+
+
+def connect_wifi(cfg):
+    import network
+    wlan = network.WLAN(network.STA_IF)
+    wlan.active(True)
+    if not wlan.isconnected():
+        wlan.connect(cfg["wifi_ssid"], cfg["wifi_key"])
+        start = time.ticks_ms()
+        while not wlan.isconnected():
+            if time.ticks_diff(time.ticks_ms(), start) > 30000:
+                raise OSError("WiFi did not connect within 30 s")
+            time.sleep_ms(200)
+    return wlan
+
+
+def sync_clock(clock=None):
+    """Sets the RTC from NTP; decisions are withheld (never sent with a wrong time) until the clock is valid."""
+    try:
+        import ntptime
+        ntptime.settime()
+    except Exception as e:
+        print("maskgate: NTP failed:", e)
+    if clock is None:
+        return unit.EpochClock()
+    clock.resync()
+    return clock
+
+
+def mqtt_factory(cfg):
+    try:
+        from umqtt.simple import MQTTClient
+    except ImportError:
+        from mqtt import MQTTClient  # OpenMV's bundled client
+
+    def make():
+        return MQTTClient(cfg["unit_id"], cfg["broker_host"], port=cfg.get("broker_port", 1883),
+                          user=cfg.get("mqtt_user"), password=cfg.get("mqtt_password"), keepalive=30)
+
+    return make
+
+
+class Classifier:
+    """The int8 model behind OpenMV's `ml` module (firmware >= 4.5), falling back to the older `tf` module."""
+
+    def __init__(self, path, mask_index):
+        self.mask_index = mask_index
+        try:
+            import ml
+            self.ml = ml
+            self.model = ml.Model(path, load_to_fb=True)
+            self.tf = None
+        except ImportError:
+            import tf
+            self.ml = None
+            self.tf = tf
+            self.model = tf.load(path, load_to_fb=True)
+
+    def mask_probability(self, img, roi):
+        """Crops roi and shrinks it to the 32x32 model input with area averaging (as in training), then the model
+        scales pixels to 0..1 and quantises them with its input scale / zero point; returns P(mask)."""
+        side = roi[2]
+        crop = img.copy(roi=roi, x_scale=INPUT_SIZE / side, y_scale=INPUT_SIZE / side, hint=image.AREA)
+        if self.ml is not None:
+            outputs = self.model.predict([self.ml.preprocessing.Normalization()(crop)])
+            return unit.mask_probability(list(outputs[0].flatten()), self.mask_index)
+        result = self.tf.classify(self.model, crop)[0]
+        return unit.mask_probability(result.output(), self.mask_index)
+
+
+def load_model(cfg, frame):
+    """The model to run: the first of the slot candidates (a pending update once, the active model, an earlier
+    confirmed one, the factory model) that matches its manifest, fits the board's memory budget and, for a
+    pending update, passes its self-test on a live frame. A refused model is never loaded; each refusal is
+    printed (the camera's console). Returns (manifest, classifier)."""
+    slots = model_slots.ModelSlots(cfg.get("slots_dir", "models"),
+                                   (cfg.get("model_path", "model.tflite"), cfg.get("model_manifest", "model.json")))
+    reasons = []
+    for slot, path, manifest_path in slots.candidates():
+        trial = slot is not None and slot == slots.state["pending"]
+        try:
+            manifest = model_check.check(path, manifest_path, cfg.get("board", "OPENMV_H7"),
+                                         cfg.get("buffer_capacity", 200))
+            classifier = Classifier(path, cfg.get("mask_index", 0))
+            if trial:
+                p = classifier.mask_probability(frame, unit.centre_square((0, 0, frame.width(), frame.height()),
+                                                                          frame.width(), frame.height()))
+                if not 0.0 <= p <= 1.0:
+                    raise model_check.ModelRefused("self-test: P(mask) %r is not a probability" % p)
+                slots.confirm(slot)
+        except Exception as e:
+            reason = getattr(e, "reason", None) or repr(e)
+            print("maskgate: model refused:", reason, "(slot %s)" % (slot or "factory"))
+            reasons.append(reason)
+            if slot is not None:
+                slots.revert(slot)
+            continue
+        print("maskgate: model", manifest["version"], "from slot", slot or "factory")
+        return manifest, classifier
+    raise model_check.ModelRefused("no working model: " + "; ".join(reasons))
+
+
+def main():
+    cfg = load_config()
+    key = protocol.parse_key(cfg["key"])
+    unit_id = cfg["unit_id"]
+    door_id = cfg["door_id"]
+    protocol.topic_decision(unit_id)  # validates the ids before anything runs
+    protocol.topic_command(door_id)
+
+    sensor.reset()
+    sensor.set_pixformat(sensor.RGB565)
+    sensor.set_framesize(sensor.QVGA)
+    sensor.skip_frames(time=2000)
+    manifest, classifier = load_model(cfg, sensor.snapshot())
+    model_version = manifest["version"]
+    faces_cascade = image.HaarCascade("frontalface", stages=25)
+
+    connect_wifi(cfg)
+    clock = sync_clock()
+    seqs = unit.SeqStore(cfg.get("seq_path", "maskgate.seq"))
+    smoother = unit.Smoother(cfg.get("smoothing_n", 3), cfg.get("smoothing_m", 5), cfg.get("threshold", 500))
+    pacer = unit.Pacer(cfg.get("repeat_ms", 1000))
+    buffer = unit.OfflineBuffer(cfg.get("buffer_capacity", 200))
+
+    def status_payload(online, fps, inference_ms):
+        return protocol.encode_status(protocol.status(unit_id, online, model_version, fps, inference_ms,
+                                                      len(buffer), max(0, clock.now_ms())))
+
+    link = unit.Link(mqtt_factory(cfg), unit_id, status_payload(False, 0, 0), buffer, clock.now_ms)
+    fps_clock = time.clock()
+    inference_ms = 0.0
+    last_status = None
+
+    while True:
+        fps_clock.tick()
+        img = sensor.snapshot()
+        captured_at = clock.now_ms()
+        faces = img.find_features(faces_cascade, threshold=0.75, scale_factor=1.25)
+        if faces:
+            face = max(faces, key=lambda r: r[2] * r[3])
+            roi = unit.centre_square(face, img.width(), img.height())
+            t0 = time.ticks_ms()
+            score = unit.per_mille(classifier.mask_probability(img, roi))
+            inference_ms = 0.9 * inference_ms + 0.1 * time.ticks_diff(time.ticks_ms(), t0)
+            smoothed = smoother.update(score)
+            if smoothed is not None and captured_at >= MIN_VALID_EPOCH_MS:
+                label, smoothed_score = smoothed
+                if pacer.should_publish(label, captured_at):
+                    msg = protocol.decision(unit_id, door_id, seqs.take(), captured_at, label, smoothed_score,
+                                            model_version, key)
+                    link.send(protocol.topic_decision(unit_id), protocol.encode_decision(msg))
+        else:
+            smoother.reset()  # the person left: the next one starts a fresh window
+            pacer.reset()
+        now = clock.now_ms()
+        if last_status is None or now - last_status >= cfg.get("status_every_ms", 10000):
+            last_status = now
+            if captured_at < MIN_VALID_EPOCH_MS:
+                sync_clock(clock)
+            link.send(protocol.topic_status(unit_id), status_payload(True, fps_clock.fps(), inference_ms),
+                      retain=True)
+        else:
+            link.ensure_connected()

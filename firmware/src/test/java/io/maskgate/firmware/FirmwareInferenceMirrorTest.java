@@ -1,0 +1,99 @@
+package io.maskgate.firmware;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.maskgate.tinyml.interpreter.Arithmetic;
+import io.maskgate.tinyml.interpreter.Interpreter;
+import io.maskgate.tinyml.model.TfliteModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Acceptance: the firmware's int8 outputs on the shipped model equal tinyml's TFLM arithmetic exactly. The
+ * firmware's own main loop runs under MicroPython on 120 observations images (60 mask, 60 no_mask); its emulated
+ * `ml` module runs each input tensor the firmware's pipeline built (crop, area shrink to 32x32, Normalization,
+ * quantisation) through TensorFlow Lite Micro with CMSIS-NN kernels and logs tensor and raw int8 output. tinyml
+ * (Arithmetic.TFLM) must give the same int8 output for every one of those tensors.
+ */
+class FirmwareInferenceMirrorTest {
+
+    static final int PER_CLASS = 60;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void firmwareInt8OutputsEqualTinymlTflmOnEveryFrame() throws Exception {
+        MicroPythonHost.require();
+        MicroPythonHost.requireDataAndTflm();
+        List<String> frames = new ArrayList<>();
+        for (String label : List.of("mask", "no_mask")) {
+            try (Stream<Path> s = Files.list(MicroPythonHost.DATA.resolve("observations").resolve(label))) {
+                s.sorted().limit(PER_CLASS).forEach(p -> frames.add(p.toString()));
+            }
+        }
+        Path list = Files.write(tmp.resolve("frames.txt"), frames);
+        Path flash = Flash.create(tmp.resolve("flash"), Map.of("unit_id", "mirror-unit", "door_id", "mirror-door",
+                "key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "broker_host", "127.0.0.1",
+                "broker_port", 9, "wifi_ssid", "emulated"));
+        Path log = tmp.resolve("ml.jsonl");
+        MicroPythonHost.Result r = MicroPythonHost.run(List.of("run", "--flash", flash.toString(), "--frames",
+                // + 1: the boot takes a frame before the loop (the self-test frame of a pending model update)
+                list.toString(), "--max-frames", String.valueOf(frames.size() + 1), "--ml-log", log.toString()), 900);
+        assertEquals(0, r.exit(), r.output());
+
+        Interpreter tinyml = new Interpreter(TfliteModel.read(MicroPythonHost.SHIPPED_MODEL), Arithmetic.TFLM);
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = Files.readAllLines(log);
+        assertEquals(frames.size(), lines.size(), "one inference per loop frame (every face-crop frame has a face)");
+        Set<String> distinctInputs = new HashSet<>();
+        int compared = 0;
+        int masked = 0;
+        for (String line : lines) {
+            JsonNode e = json.readTree(line);
+            byte[] input = HexFormat.of().parseHex(e.get("input").asText());
+            assertEquals(32 * 32 * 3, input.length);
+            distinctInputs.add(e.get("input").asText());
+            JsonNode out = e.get("outputs").get(0);
+            byte[] camera = new byte[out.size()];
+            for (int i = 0; i < camera.length; i++) {
+                camera[i] = (byte) out.get(i).asInt();
+            }
+            assertArrayEquals(tinyml.invoke(input), camera, "frame " + e.get("frame").asText());
+            compared++;
+            masked += (camera[0] + 128) * 1000 / 256 >= 500 ? 1 : 0;
+        }
+        assertTrue(compared >= 100, "compared " + compared);
+        assertTrue(distinctInputs.size() >= 100, "distinct input tensors: " + distinctInputs.size());
+        Set<String> imagesSeen = new HashSet<>();
+        lines.forEach(l -> imagesSeen.add(l.replaceAll(".*\"frame\":\"([^\"]+)\".*", "$1")));
+        assertEquals(frames.size(), imagesSeen.size(), "every image went through the firmware once");
+        assertTrue(masked > 0 && masked < compared, "the model said mask on " + masked + " of " + compared);
+    }
+
+    @Test
+    void firmwareModelManifestDescribesTheShippedModel() throws Exception {
+        JsonNode m = new ObjectMapper().readTree(MicroPythonHost.FIRMWARE.resolve("model.json").toFile());
+        byte[] model = Files.readAllBytes(MicroPythonHost.SHIPPED_MODEL);
+        assertEquals(model.length, m.get("bytes").asInt());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(model)),
+                m.get("sha256").asText());
+        Interpreter tinyml = new Interpreter(TfliteModel.read(MicroPythonHost.SHIPPED_MODEL));
+        // TFLM's arena (tflm-ref) is larger than tinyml's planner: kernels' scratch and TFLM's bookkeeping
+        assertTrue(m.get("arenaBytes").asInt() >= tinyml.arenaBytes(), "arena " + m.get("arenaBytes"));
+    }
+}

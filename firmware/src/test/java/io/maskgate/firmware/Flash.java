@@ -1,0 +1,37 @@
+package io.maskgate.firmware;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A camera's flash as a folder, filled as a person fills a real camera (firmware/README.md): the firmware's .py
+ * files copied byte for byte, the shipped model with its manifest, and a config.json.
+ */
+final class Flash {
+
+    private Flash() {
+    }
+
+    static Path create(Path dir, Map<String, Object> config) throws IOException {
+        Files.createDirectories(dir);
+        try (Stream<Path> files = Files.list(MicroPythonHost.FIRMWARE)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".py"))::iterator) {
+                Files.copy(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.copy(MicroPythonHost.FIRMWARE.resolve("model.json"), dir.resolve("model.json"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(MicroPythonHost.SHIPPED_MODEL, dir.resolve("model.tflite"), StandardCopyOption.REPLACE_EXISTING);
+        Map<String, Object> cfg = new LinkedHashMap<>(new ObjectMapper().readValue(
+                MicroPythonHost.FIRMWARE.resolve("config.example.json").toFile(), Map.class));
+        cfg.putAll(config);
+        new ObjectMapper().writeValue(dir.resolve("config.json").toFile(), cfg);
+        return dir;
+    }
+}

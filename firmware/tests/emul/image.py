@@ -1,0 +1,48 @@
+"""Emulated OpenMV `image` module: images are handles to pixels held by the host. find_features with a Haar
+cascade is a stand-in: it returns the annotated face boxes of ilc-2021-scenes/boxes.csv for the frame's photo
+(the emulator has no cascade), or the whole image for a face-crop image."""
+import json
+
+import _host
+
+AREA = 1 << 2
+BILINEAR = 1 << 1
+BICUBIC = 1 << 3
+RGB565 = 2
+GRAYSCALE = 1
+
+
+class HaarCascade:
+    def __init__(self, path, stages=None):
+        self.path = path
+        self.stages = stages
+
+
+class Image:
+    def __init__(self, handle, w, h):
+        self._handle = handle
+        self._w = w
+        self._h = h
+
+    def width(self):
+        return self._w
+
+    def height(self):
+        return self._h
+
+    def find_features(self, cascade, threshold=0.5, scale_factor=1.5, roi=None):
+        if not isinstance(cascade, HaarCascade):
+            raise TypeError("expected a HaarCascade")
+        boxes = json.loads(_host.cam_find_faces(self._handle))
+        if boxes is None:
+            raise OSError("image is no longer in the frame buffer")
+        return [tuple(b) for b in boxes]
+
+    def copy(self, roi=None, x_scale=1.0, y_scale=1.0, hint=0, copy_to_fb=False):
+        r = json.loads(_host.cam_copy(self._handle, json.dumps(list(roi) if roi else None), x_scale, y_scale))
+        if "error" in r:
+            raise OSError(r["error"])
+        return Image(r["id"], r["w"], r["h"])
+
+    def get_pixel(self, x, y, rgbtuple=True):
+        return tuple(json.loads(_host.cam_pixel(self._handle, x, y)))
