@@ -2,6 +2,9 @@ package io.maskgate.agent;
 
 import io.maskgate.agent.actuator.ActuatorSimulator;
 import io.maskgate.agent.actuator.CommandHandler;
+import io.maskgate.agent.door.DoorPipeline;
+import io.maskgate.agent.door.FinderLoader;
+import io.maskgate.agent.door.SquareCrop;
 import io.maskgate.agent.frames.FolderFrameSource;
 import io.maskgate.agent.inference.Classifier;
 import io.maskgate.agent.inference.FolderLabelClassifier;
@@ -12,6 +15,7 @@ import io.maskgate.agent.mqtt.MqttLink;
 import io.maskgate.agent.mqtt.OfflineBuffer;
 import io.maskgate.protocol.Freshness;
 import io.maskgate.protocol.HmacKey;
+import io.maskgate.tinyml.finder.FaceFinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +41,11 @@ public final class AgentMain {
               --mask-index I        output index of the mask class for multi-output models (default 1)
               --model-version V     version label sent with decisions (default: model file name)
               --simulate-scores     no model: score = folder label (mask/no_mask); load tests and demos only
+              --finder FILE|haar    frames are whole scenes (e.g. ilc-2021-scenes/val): the door pipeline finds the
+                                    face with this int8 finder (models/maskgate-finder-v1/model.tflite) or the
+                                    Haar cascade, crops the main face square with margin and classifies it
+              --finder-threshold P  face-centre score threshold of a network finder (default 0.5)
+              --margin X            crop margin per side, share of the face's long side (default 0.2)
               --fps F               frames per second (default 10)
               --stand-ms MS         how long each person stands in front of the door (default 1500)
               --empty-ms MS         empty scene between people (default 1000)
@@ -61,7 +70,7 @@ public final class AgentMain {
             args = Args.parse(argv, Set.of("unit", "door", "key", "key-file", "broker", "frames", "model",
                             "mask-index", "model-version", "fps", "stand-ms", "empty-ms", "n", "m", "threshold",
                             "repeat-ms", "band", "buffer", "seed", "duration-s", "mqtt-user", "actuator-key",
-                            "actuator-key-file"),
+                            "actuator-key-file", "finder", "finder-threshold", "margin"),
                     Set.of("simulate-scores", "actuator-only", "help"));
             if (args.flag("help")) {
                 System.out.print(USAGE);
@@ -110,9 +119,14 @@ public final class AgentMain {
             }
             int stand = (int) Math.max(1, Math.round(args.intValue("stand-ms", 1500) * fps / 1000));
             int empty = (int) Math.max(0, Math.round(args.intValue("empty-ms", 1000) * fps / 1000));
+            String finderName = args.get("finder");
             FolderFrameSource frames = new FolderFrameSource(Path.of(args.require("frames")), stand, empty,
-                    args.intValue("seed", 1), true);
+                    args.intValue("seed", 1), true, finderName != null);
             Classifier classifier = classifier(args);
+            FaceFinder finder = finderName == null ? null
+                    : FinderLoader.open(finderName, null, args.doubleValue("finder-threshold", 0.5));
+            DoorPipeline pipeline = new DoorPipeline(finder, classifier,
+                    args.doubleValue("margin", SquareCrop.DEFAULT_MARGIN));
             String[] band = args.get("band", "400:600").split(":");
             if (band.length != 2) {
                 throw new IllegalArgumentException("--band must be LOW:HIGH, e.g. 400:600");
@@ -123,11 +137,12 @@ public final class AgentMain {
             AtomicReference<DoorUnit> unitRef = new AtomicReference<>();
             link = new MqttLink(broker, unit, () -> unitRef.get().statusPayload(false),
                     new OfflineBuffer(args.intValue("buffer", 10_000)));
-            DoorUnit doorUnit = new DoorUnit(settings, frames, classifier, link, key, clock, DoorUnit.firstSeqFor(clock));
+            DoorUnit doorUnit = new DoorUnit(settings, frames, pipeline, link, key, clock, DoorUnit.firstSeqFor(clock));
             unitRef.set(doorUnit);
             link.start();
-            System.out.printf("unit %s watching %s: %d images from %s, model %s, %.1f fps, broker %s%n", unit, door,
-                    frames.imageCount(), args.get("frames"), classifier.modelVersion(), fps, broker.url());
+            System.out.printf("unit %s watching %s: %d images from %s, model %s, finder %s, %.1f fps, broker %s%n",
+                    unit, door, frames.imageCount(), args.get("frames"), classifier.modelVersion(),
+                    pipeline.finderName(), fps, broker.url());
             loop = Executors.newSingleThreadScheduledExecutor();
             MqttLink linkRef = link;
             loop.scheduleAtFixedRate(() -> {

@@ -3,7 +3,9 @@ package io.maskgate.agent;
 import io.maskgate.agent.frames.Frame;
 import io.maskgate.agent.frames.FrameSource;
 import io.maskgate.agent.inference.Classifier;
-import io.maskgate.agent.inference.FaceCrop;
+import io.maskgate.agent.door.DoorPipeline;
+import io.maskgate.agent.door.Observation;
+import io.maskgate.agent.door.SquareCrop;
 import io.maskgate.agent.mqtt.DecisionSink;
 import io.maskgate.agent.smoothing.Pacer;
 import io.maskgate.agent.smoothing.Smoother;
@@ -24,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.imageio.ImageIO;
 
 /**
- * A door unit's pipeline, one frame per {@link #step()}: frame -> centre square face crop -> score -> N-of-M
+ * A door unit, one frame per {@link #step()}: frame -> {@link DoorPipeline} (find the face when the frame is a
+ * whole scene, square crop with margin, score) -> N-of-M
  * smoothing -> signed Decision (seq, capture time) to the sink; crops whose score is in the uncertainty band are
  * also uploaded as a signed FrameUpload. The unit only reports: it never acts on its own decision.
  * Not thread-safe; drive it from one thread.
@@ -34,6 +37,7 @@ public final class DoorUnit {
     private final UnitSettings settings;
     private final FrameSource frames;
     private final Classifier classifier;
+    private final DoorPipeline pipeline;
     private final DecisionSink sink;
     private final HmacKey key;
     private final Clock clock;
@@ -55,9 +59,17 @@ public final class DoorUnit {
      */
     public DoorUnit(UnitSettings settings, FrameSource frames, Classifier classifier, DecisionSink sink, HmacKey key,
                     Clock clock, long firstSeq) {
+        this(settings, frames, new DoorPipeline(null, classifier, SquareCrop.DEFAULT_MARGIN), sink, key, clock,
+                firstSeq);
+    }
+
+    /** A unit running the whole door pipeline (with a face finder when its frames are whole scenes). */
+    public DoorUnit(UnitSettings settings, FrameSource frames, DoorPipeline pipeline, DecisionSink sink, HmacKey key,
+                    Clock clock, long firstSeq) {
         this.settings = settings;
         this.frames = frames;
-        this.classifier = classifier;
+        this.pipeline = pipeline;
+        this.classifier = pipeline.classifier();
         this.sink = sink;
         this.key = key;
         this.clock = clock;
@@ -82,13 +94,14 @@ public final class DoorUnit {
         framesSeen++;
         updateFps(capturedAt);
         Optional<Decision> published = Optional.empty();
-        if (!frame.hasFace()) {
+        long t0 = System.nanoTime();
+        Observation seen = pipeline.observe(frame);
+        if (!seen.hasFace()) {
             smoother.reset();
             pacer.reset();
         } else {
-            BufferedImage crop = FaceCrop.crop(frame.image(), frame.face());
-            long t0 = System.nanoTime();
-            int score = classifier.score(frame, crop);
+            BufferedImage crop = seen.crop();
+            int score = seen.score();
             double ms = (System.nanoTime() - t0) / 1e6;
             inferenceMs = inferenceMs == 0 ? ms : 0.9 * inferenceMs + 0.1 * ms;
             Optional<Smoother.Smoothed> smoothed = smoother.update(score);

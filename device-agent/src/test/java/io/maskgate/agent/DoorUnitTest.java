@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.maskgate.agent.door.DoorPipeline;
+import io.maskgate.agent.door.SquareCrop;
 import io.maskgate.agent.frames.Frame;
 import io.maskgate.agent.inference.Classifier;
 import io.maskgate.agent.mqtt.DecisionSink;
@@ -16,6 +18,9 @@ import io.maskgate.protocol.MessageCodec;
 import io.maskgate.protocol.Signer;
 import io.maskgate.protocol.Topics;
 import io.maskgate.protocol.UnitStatus;
+import io.maskgate.tinyml.finder.Box;
+import io.maskgate.tinyml.finder.Detection;
+import io.maskgate.tinyml.finder.FaceFinder;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Instant;
@@ -112,6 +117,54 @@ class DoorUnitTest {
         assertTrue(Signer.verify(upload, key));
         assertEquals(1, upload.seq());
         assertEquals(550, upload.score());
+    }
+
+    @Test
+    void sceneFramesGoThroughTheFinderAndAFrameWithoutAFaceResetsTheWindow() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        BufferedImage scene = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
+        // the finder sees a face in frames 1, 2, 4, 5 and nobody in frame 3
+        Iterator<List<Detection>> found = List.of(List.of(new Detection(new Box(100, 60, 140, 110), 0.9)),
+                List.of(new Detection(new Box(100, 60, 140, 110), 0.9)), List.<Detection>of(),
+                List.of(new Detection(new Box(10, 10, 30, 30), 0.8), new Detection(new Box(150, 50, 210, 130), 0.7)),
+                List.of(new Detection(new Box(150, 50, 210, 130), 0.7))).iterator();
+        FaceFinder finder = new FaceFinder() {
+            @Override
+            public List<Detection> find(float[] rgb, int width, int height) {
+                assertEquals(320 * 240 * 3, rgb.length);
+                return found.next();
+            }
+
+            @Override
+            public String name() {
+                return "scripted-finder";
+            }
+        };
+        List<Integer> sides = new ArrayList<>();
+        Classifier sized = new Classifier() {
+            @Override
+            public int score(Frame frame, BufferedImage crop) {
+                assertEquals(crop.getWidth(), crop.getHeight());
+                sides.add(crop.getWidth());
+                return 900;
+            }
+
+            @Override
+            public String modelVersion() {
+                return "sized";
+            }
+        };
+        UnitSettings settings = new UnitSettings("unit-1", "door-1", 2, 3, 500, 0, 1, 0, 60_000);
+        DoorUnit unit = new DoorUnit(settings, () -> Frame.scene(scene, "scene.jpg"),
+                new DoorPipeline(finder, sized, SquareCrop.DEFAULT_MARGIN), sink, key, clock, 1);
+        List<Boolean> published = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            published.add(unit.step().isPresent());
+        }
+        // 2 of 3: the second face frame decides; the empty frame resets, so frame 4 alone cannot, frame 5 can
+        assertEquals(List.of(false, true, false, false, true), published);
+        // crops: 50 * 1.4 = 70 for the first face; the larger second face (60x80) -> 80 * 1.4 = 112
+        assertEquals(List.of(70, 70, 112, 112), sides);
     }
 
     private Frame f() {

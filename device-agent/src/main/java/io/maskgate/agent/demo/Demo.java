@@ -5,6 +5,9 @@ import io.maskgate.agent.DoorUnit;
 import io.maskgate.agent.UnitSettings;
 import io.maskgate.agent.actuator.ActuatorSimulator;
 import io.maskgate.agent.actuator.CommandHandler;
+import io.maskgate.agent.door.DoorPipeline;
+import io.maskgate.agent.door.FinderLoader;
+import io.maskgate.agent.door.SquareCrop;
 import io.maskgate.agent.frames.FolderFrameSource;
 import io.maskgate.agent.inference.Classifier;
 import io.maskgate.agent.inference.FolderLabelClassifier;
@@ -16,6 +19,8 @@ import io.maskgate.agent.mqtt.OfflineBuffer;
 import io.maskgate.agent.service.ServiceClient;
 import io.maskgate.protocol.Freshness;
 import io.maskgate.protocol.HmacKey;
+import io.maskgate.tinyml.finder.FaceFinder;
+import io.maskgate.tinyml.finder.FinderDecoder;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -165,8 +170,19 @@ public final class Demo {
             System.out.println("demo: model " + model.get().version() + " (" + model.get().file() + ") via tinyml");
         }
         double fps = args.doubleValue("fps", 5);
-        startUnit("front-cam", "front-door", frontCam, frames, 11, fps, simulated, model, broker, clock);
-        startUnit("lab-cam", "lab-door", labCam, frames, 23, fps, simulated, model, broker, clock);
+        startUnit("front-cam", "front-door", frontCam, frames, 11, fps, simulated, model, broker, clock, null);
+        // lab-cam runs the whole door pipeline on scene photos (find -> crop -> classify) when the finder and the
+        // scenes are there; otherwise it watches face crops like front-cam
+        Path finderModel = home.resolve("models/maskgate-finder-v1/model.tflite");
+        Path scenes = data.resolve("ilc-2021-scenes/val");
+        if (!simulated && Files.isRegularFile(finderModel) && Files.isDirectory(scenes)) {
+            System.out.println("demo: lab-cam runs the door pipeline on whole scene photos (" + scenes
+                    + ") with the face finder " + finderModel);
+            startUnit("lab-cam", "lab-door", labCam, scenes, 23, fps, false, model, broker, clock,
+                    FinderLoader.open(finderModel.toString(), null, FinderDecoder.DEFAULT_THRESHOLD));
+        } else {
+            startUnit("lab-cam", "lab-door", labCam, frames, 23, fps, simulated, model, broker, clock, null);
+        }
 
         String op = "demo-operator:" + accounts.get("demo-operator");
         System.out.printf("""
@@ -188,14 +204,17 @@ public final class Demo {
     }
 
     private void startUnit(String unit, String door, HmacKey key, Path frames, long seed, double fps, boolean simulated,
-                           Optional<ModelLocator.Located> model, BrokerSettings broker, Clock clock) throws IOException {
+                           Optional<ModelLocator.Located> model, BrokerSettings broker, Clock clock, FaceFinder finder)
+            throws IOException {
         int stand = (int) Math.max(3, Math.round(1.5 * fps));
-        FolderFrameSource source = new FolderFrameSource(frames, stand, (int) Math.round(fps), seed, true);
+        FolderFrameSource source = new FolderFrameSource(frames, stand, (int) Math.round(fps), seed, true,
+                finder != null);
         Classifier classifier = simulated ? new FolderLabelClassifier()
                 : new TinymlClassifier(model.get().file(), model.get().maskIndex(), model.get().version());
         AtomicReference<DoorUnit> ref = new AtomicReference<>();
         MqttLink link = new MqttLink(broker, unit, () -> ref.get().statusPayload(false), new OfflineBuffer(10_000));
-        DoorUnit doorUnit = new DoorUnit(UnitSettings.defaults(unit, door), source, classifier, link, key, clock,
+        DoorUnit doorUnit = new DoorUnit(UnitSettings.defaults(unit, door), source,
+                new DoorPipeline(finder, classifier, SquareCrop.DEFAULT_MARGIN), link, key, clock,
                 DoorUnit.firstSeqFor(clock));
         ref.set(doorUnit);
         link.start();
@@ -204,8 +223,8 @@ public final class Demo {
         loops.add(loop);
         loop.scheduleAtFixedRate(() -> {
             try {
-                doorUnit.step().ifPresent(d -> System.out.printf("unit %-9s -> %-10s %-7s score %4d seq %d%n", unit,
-                        door, d.label(), d.score(), d.seq()));
+                doorUnit.step().ifPresent(d -> System.out.printf("unit %-9s -> %-10s %-7s score %4d seq %d%s%n", unit,
+                        door, d.label(), d.score(), d.seq(), finder == null ? "" : "  (face found in a scene photo)"));
             } catch (Exception e) {
                 System.err.println("unit " + unit + ": " + e.getMessage());
             }

@@ -18,7 +18,8 @@ import javax.imageio.ImageIO;
  * Replays a folder of face images as a scene: for each image (shuffled with a seed) a person "arrives"
  * ({@code emptyFrames} frames with nobody), "stands" ({@code standFrames} frames of the same face, e.g. 1-2 s at
  * the unit's frame rate) and leaves; then the next person; looping forever. Images under a folder named
- * {@code mask} or {@code no_mask} carry that label as ground truth (for reports only). An unreadable image is
+ * {@code mask} or {@code no_mask} carry that label as ground truth (for reports only). In scenes mode the images
+ * are whole photos without a face region, for a unit whose door pipeline finds faces. An unreadable image is
  * skipped with a warning, not fatal.
  */
 public final class FolderFrameSource implements FrameSource {
@@ -27,12 +28,22 @@ public final class FolderFrameSource implements FrameSource {
     private final int standFrames;
     private final int emptyFrames;
     private final boolean loop;
+    private final boolean scenes;
     private int index;
     private int phase;
     private Frame current;
     private int skipped;
 
     public FolderFrameSource(Path dir, int standFrames, int emptyFrames, long seed, boolean loop) throws IOException {
+        this(dir, standFrames, emptyFrames, seed, loop, false);
+    }
+
+    /**
+     * @param scenes true when the images are whole scenes (e.g. ilc-2021-scenes): frames then carry no face
+     *               region, and the unit's door pipeline finds the faces
+     */
+    public FolderFrameSource(Path dir, int standFrames, int emptyFrames, long seed, boolean loop, boolean scenes)
+            throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("frames folder not found: " + dir);
         }
@@ -49,6 +60,7 @@ public final class FolderFrameSource implements FrameSource {
         this.standFrames = standFrames;
         this.emptyFrames = emptyFrames;
         this.loop = loop;
+        this.scenes = scenes;
     }
 
     public int imageCount() {
@@ -113,7 +125,8 @@ public final class FolderFrameSource implements FrameSource {
             if (img == null) {
                 throw new IOException("not a supported image");
             }
-            return Frame.faceCrop(img, file.getFileName().toString(), truthOf(file));
+            return scenes ? Frame.scene(img, file.getFileName().toString())
+                    : Frame.faceCrop(img, file.getFileName().toString(), truthOf(file));
         } catch (IOException | RuntimeException e) {
             skipped++;
             System.err.println("agent: skipping unreadable image " + file + ": " + e.getMessage());

@@ -25,6 +25,11 @@ public record Frame(BufferedImage image, Rectangle face, String source, Label tr
         return new Frame(image, new Rectangle(0, 0, image.getWidth(), image.getHeight()), source, truth);
     }
 
+    /** A whole scene: the door pipeline's finder looks for the face. */
+    public static Frame scene(BufferedImage image, String source) {
+        return new Frame(image, null, source, null);
+    }
+
     public boolean hasFace() {
         return image != null && face != null;
     }

@@ -60,7 +60,15 @@ public final class ImagePreprocessor {
 
     /** The raw input tensor (int8, or little-endian float32 for float models) for one image. */
     public byte[] preprocess(BufferedImage img) {
-        float[] rgb = resize(toRgb(img), img.getWidth(), img.getHeight(), width, height);
+        return quantize(resize(toRgb(img), img.getWidth(), img.getHeight(), width, height));
+    }
+
+    /** The raw input tensor for interleaved RGB pixels (0..255) that already have the input's HxW. */
+    public byte[] quantize(float[] rgb) {
+        if (rgb.length != height * width * 3) {
+            throw new IllegalArgumentException("expected " + width + "x" + height + " RGB pixels, got "
+                    + rgb.length + " values");
+        }
         int n = height * width * channels;
         byte[] out = new byte[floatInput ? 4 * n : n];
         for (int i = 0, p = 0; p < height * width; p++) {
@@ -83,7 +91,8 @@ public final class ImagePreprocessor {
         return out;
     }
 
-    private static float[] toRgb(BufferedImage img) {
+    /** Interleaved RGB floats (0..255) of an image, alpha composited on mid-grey. */
+    public static float[] toRgb(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
         float[] px = new float[w * h * 3];
@@ -100,8 +109,8 @@ public final class ImagePreprocessor {
         return px;
     }
 
-    /** Separable resize of interleaved RGB floats. */
-    static float[] resize(float[] src, int sw, int sh, int dw, int dh) {
+    /** Separable resize of interleaved RGB floats: area average on a shrinking axis, bilinear on a growing one. */
+    public static float[] resize(float[] src, int sw, int sh, int dw, int dh) {
         float[] horizontal = new float[dw * sh * 3];
         for (int y = 0; y < sh; y++) {
             resample(src, y * sw * 3, 3, sw, horizontal, y * dw * 3, 3, dw);

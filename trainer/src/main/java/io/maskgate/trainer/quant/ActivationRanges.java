@@ -39,6 +39,11 @@ public final class ActivationRanges {
         return new ActivationRanges(ranges, representative.size());
     }
 
+    /** Ranges measured elsewhere (the face finder calibrates on its own graph): probe name -> {min, max}. */
+    public static ActivationRanges of(Map<String, float[]> ranges, int images) {
+        return new ActivationRanges(new LinkedHashMap<>(ranges), images);
+    }
+
     /** {min, max} of the probe, always containing 0. */
     public float[] range(String probe) {
         float[] r = ranges.get(probe);

@@ -48,11 +48,20 @@ public final class Int8Quantizer {
     }
 
     public static TfliteModel quantize(Network net, Weights weights, ActivationRanges ranges) {
-        return new Int8Quantizer(weights, ranges).build(net);
+        return new Int8Quantizer(weights, ranges).build(net, Network.INPUT, "mask_probability");
     }
 
-    private TfliteModel build(Network net) {
-        Act x = activation("image", new int[] {1, Network.INPUT, Network.INPUT, Network.CHANNELS}, INPUT_SCALE,
+    /**
+     * The same quantisation for a fully convolutional network on a square {@code inputSize} RGB input whose
+     * output (any shape) goes through LOGISTIC into a tensor named {@code outputName} (the face finder).
+     */
+    public static TfliteModel quantize(Network net, int inputSize, String outputName, Weights weights,
+                                       ActivationRanges ranges) {
+        return new Int8Quantizer(weights, ranges).build(net, inputSize, outputName);
+    }
+
+    private TfliteModel build(Network net, int inputSize, String outputName) {
+        Act x = activation("image", new int[] {1, inputSize, inputSize, Network.CHANNELS}, INPUT_SCALE,
                 INPUT_ZERO_POINT);
         int input = x.index();
         int meanIndex = 0;
@@ -71,7 +80,7 @@ public final class Int8Quantizer {
                 x = fire(f, x);
             }
         }
-        Act out = activation("mask_probability", x.shape(), 1f / 256f, -128);
+        Act out = activation(outputName, x.shape(), 1f / 256f, -128);
         ops.add(new OperatorSpec(ops.size(), BuiltinOp.LOGISTIC, new int[] {x.index()}, new int[] {out.index()},
                 OpOptions.DEFAULT));
         return new TfliteModel(tensors, ops, new int[] {input}, new int[] {out.index()}, 3,

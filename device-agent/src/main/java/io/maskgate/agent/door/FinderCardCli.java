@@ -1,0 +1,168 @@
+package io.maskgate.agent.door;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.maskgate.agent.Args;
+import io.maskgate.tinyml.facts.ModelFacts;
+import io.maskgate.tinyml.model.ModelFormatException;
+import io.maskgate.tinyml.model.TfliteModel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code ./maskgate model finder-card}: writes the finder's {@code model-card.json} and its section of
+ * {@code models/REPORT.md} (between {@code <!-- face-finder:begin -->} and {@code <!-- face-finder:end -->}, the
+ * rest of the file untouched) from the two model files and the {@code evaluate-door --json} outputs of the
+ * finder and the Haar baseline. Nothing in them is typed by hand.
+ */
+public final class FinderCardCli {
+    static final double H7_MACS_PER_SECOND = 115e6;
+    static final String BEGIN = "<!-- face-finder:begin -->";
+    static final String END = "<!-- face-finder:end -->";
+    static final String USAGE = """
+            Usage: ./maskgate model finder-card --finder FILE --classifier FILE --finder-eval FILE --haar-eval FILE
+                                                --out DIR [--report FILE=models/REPORT.md] [--training FILE]
+              --finder-eval/--haar-eval  files holding the output of evaluate-door --json (the JSON line is read)
+              --training FILE            the finder's training.log (copied beside the card)
+            """;
+
+    private FinderCardCli() {
+    }
+
+    public static void main(String[] argv) {
+        try {
+            String[] rest = argv.length > 0 && argv[0].equals("finder-card")
+                    ? java.util.Arrays.copyOfRange(argv, 1, argv.length) : argv;
+            Args a = Args.parse(rest, Set.of("finder", "classifier", "finder-eval", "haar-eval", "out", "report",
+                    "training"), Set.of("help"));
+            if (a.flag("help")) {
+                System.out.print(USAGE);
+                return;
+            }
+            write(Path.of(req(a, "finder")), Path.of(req(a, "classifier")), Path.of(req(a, "finder-eval")),
+                    Path.of(req(a, "haar-eval")), Path.of(req(a, "out")),
+                    Path.of(a.get("report", "models/REPORT.md")), a.get("training") == null ? null : Path.of(a.get("training")));
+        } catch (IllegalArgumentException e) {
+            System.err.println("maskgate model finder-card: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+        } catch (IOException | ModelFormatException e) {
+            System.err.println("maskgate model finder-card: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static String req(Args a, String k) {
+        String v = a.get(k);
+        if (v == null) {
+            throw new IllegalArgumentException("missing required option --" + k);
+        }
+        return v;
+    }
+
+    static JsonNode evalJson(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String l = lines.get(i).strip();
+            if (l.startsWith("{") && l.contains("\"labels\"")) {
+                return new ObjectMapper().readTree(l);
+            }
+        }
+        throw new IOException(file + " holds no evaluate-door --json line");
+    }
+
+    static void write(Path finder, Path classifier, Path finderEval, Path haarEval, Path out, Path report,
+                      Path training) throws IOException, ModelFormatException {
+        ModelFacts f = ModelFacts.of(TfliteModel.read(finder));
+        ModelFacts c = ModelFacts.of(TfliteModel.read(classifier));
+        JsonNode fe = evalJson(finderEval);
+        JsonNode he = evalJson(haarEval);
+        long macs = f.macs() + c.macs();
+        double fps = H7_MACS_PER_SECOND / macs;
+        long memory = f.arenaBytes() + c.arenaBytes() + f.fileBytes() + c.fileBytes();
+        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode card = om.createObjectNode();
+        card.put("name", out.getFileName().toString());
+        card.put("task", "face finding for the door unit: 128x128 RGB letterboxed frame -> 16x16 grid of "
+                + "(face-centre score, centre offset x/y, width, height), all sigmoid; FOMO-style, fully convolutional");
+        card.put("io", "input image int8[1,128,128,3] scale 1/255 zp -128 (frame letterboxed, long side 128, grey 128 pad);"
+                + " output face_grid int8[1,16,16,5] scale 1/256 zp -128");
+        card.put("decoding", "cell = face centre when score >= threshold and the largest in its 3x3 neighbourhood;"
+                + " box = cell centre + (p*4-2) cells, size = p*128 px; greedy NMS at IoU 0.3; mapped back through the letterbox");
+        card.put("parameters", f.params());
+        card.put("macs", f.macs());
+        card.put("ops", String.join(", ", f.ops()));
+        card.put("int8TfliteBytes", f.fileBytes());
+        card.put("tensorArenaBytes", f.arenaBytes());
+        ObjectNode budget = card.putObject("budgetWithClassifier");
+        budget.put("classifier", classifier.toString());
+        budget.put("classifierMacs", c.macs());
+        budget.put("totalMacs", macs);
+        budget.put("estimatedOpenMvH7Fps", Math.round(fps * 10) / 10.0);
+        budget.put("fpsFormula", "115e6 MAC/s / (finder + classifier MACs); capture and resizing come on top");
+        budget.put("arenaPlusModelsBytes", memory);
+        budget.put("memoryFormula", "finder arena + classifier arena + both .tflite files (arenas counted separately, "
+                + "though the two run one after the other and could share one)");
+        card.set("evaluation", fe);
+        card.set("haarBaseline", he);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("model-card.json"), om.writeValueAsString(card) + "\n");
+        if (training != null && Files.isRegularFile(training)) {
+            Files.copy(training, out.resolve("training.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        String section = section(out, f, c, fps, memory, fe, he);
+        String text = Files.isRegularFile(report) ? Files.readString(report) : "";
+        int b = text.indexOf(BEGIN);
+        int e = text.indexOf(END);
+        String updated = b >= 0 && e > b ? text.substring(0, b) + section + text.substring(e + END.length())
+                : text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + "\n" + section + "\n";
+        Files.writeString(report, updated);
+        System.out.println(section);
+    }
+
+    static String section(Path out, ModelFacts f, ModelFacts c, double fps, long memory, JsonNode fe, JsonNode he) {
+        StringBuilder sb = new StringBuilder(BEGIN).append("\n");
+        sb.append("## Face finder and the whole door pipeline (ilc-2021-scenes val)\n\n");
+        sb.append("Generated by `./maskgate model finder-card` from `evaluate-door --json` runs and the model files; "
+                + "kept by hand-merge when `model report` regenerates the rest of this file. Card: `")
+                .append(out).append("/model-card.json`.\n\n");
+        sb.append(String.format(Locale.ROOT, "Finder `%s`: %,d parameters, %,d MACs, int8 file %,d bytes, arena %,d bytes. "
+                        + "With the classifier (%,d MACs): %.1f FPS estimated on the OpenMV H7 (115 M MAC/s), arena + both models %,d bytes (%.0f KB).%n%n",
+                out.getFileName(), f.params(), f.macs(), f.fileBytes(), f.arenaBytes(), c.macs(), fps, memory, memory / 1024.0));
+        sb.append("| finder | label | found >= 40 px | found >= 20 px | found classified right | main face: door unlocks | false detections / photo |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|\n");
+        for (JsonNode r : List.of(fe, he)) {
+            for (String label : List.of("mask", "no_mask", "incorrect")) {
+                JsonNode l = r.path("labels").path(label);
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", r.path("finder").asText(),
+                        label, pct(l, "found40", "faces40"), pct(l, "found20", "faces20"),
+                        pct(l, "classifiedRight", "classified"), pct(l, "unlocked", "mainFaces"),
+                        label.equals("mask") ? String.format(Locale.ROOT, "%.3f (%d in %d photos)",
+                                r.path("falsePerPhoto").asDouble(), r.path("falseDetections").asInt(),
+                                r.path("photos").asInt()) : ""));
+            }
+        }
+        JsonNode rule = fe.path("rule");
+        sb.append(String.format(Locale.ROOT, "%nClassifier `%s`. Found = a detection at IoU >= 0.3 (one to one); faces "
+                        + "sized by the annotated box's short side in the stored photo. \"Classified right\" for incorrect = "
+                        + "called no_mask. Door: each photo as %d frames (the photo, then seeded 0-3 %% crops and +-8 %% exposure) "
+                        + "through the door pipeline and the unit's %d-of-%d at %d; unlock = a smoothed MASK decision with score "
+                        + ">= %d (a new door's minimum). Main face = the largest annotated box (ties: nearest the centre).%n",
+                fe.path("classifier").asText(), rule.path("m").asInt(), rule.path("n").asInt(), rule.path("m").asInt(),
+                rule.path("threshold").asInt(), rule.path("minScore").asInt()));
+        return sb.append(END).toString();
+    }
+
+    private static String pct(JsonNode l, String a, String b) {
+        int n = l.path(b).asInt();
+        return n == 0 ? "-" : String.format(Locale.ROOT, "%.1f %% (%d/%d)", 100.0 * l.path(a).asInt() / n,
+                l.path(a).asInt(), n);
+    }
+}
