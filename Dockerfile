@@ -6,6 +6,7 @@ COPY mvnw pom.xml ./
 # every module's pom (the parent lists them all); sources only of what the service needs
 COPY protocol/pom.xml protocol/
 COPY tinyml/pom.xml tinyml/
+COPY verifier/pom.xml verifier/
 COPY trainer/pom.xml trainer/
 COPY service/pom.xml service/
 COPY device-agent/pom.xml device-agent/
