@@ -2,7 +2,12 @@ package io.maskgate.verifier;
 
 import io.maskgate.tinyml.image.ImagePreprocessor;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * A unit's face crop (the 32x32 image its int8 model classified, as JPEG or PNG bytes) to the float model's
@@ -31,18 +36,36 @@ public final class Crops {
         }
     }
 
-    /** Decodes the crop; refuses anything that is not an image or not 32x32. */
+    /**
+     * Decodes the crop; refuses anything that is not an image or not 32x32. The size is read from the image
+     * header before any pixel is decoded, so a small payload announcing a huge image costs nothing.
+     */
     public static BufferedImage decode(byte[] image) throws BadCropException {
-        BufferedImage img;
-        try {
-            img = ImagePreprocessor.decode(image, "crop (" + image.length + " bytes)");
-        } catch (IOException e) {
-            throw new BadCropException(e.getMessage(), false);
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new BadCropException("crop (" + image.length + " bytes) is not a JPEG, PNG, BMP or GIF image",
+                        false);
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                if (w != SIZE || h != SIZE) {
+                    throw new BadCropException("crop is " + w + "x" + h + ", expected 32x32", true);
+                }
+                BufferedImage img = reader.read(0);
+                if (img == null || img.getWidth() != SIZE || img.getHeight() != SIZE) {
+                    throw new BadCropException("crop did not decode to 32x32", false);
+                }
+                return img;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new BadCropException("cannot decode crop (" + image.length + " bytes): " + e.getMessage(), false);
         }
-        if (img.getWidth() != SIZE || img.getHeight() != SIZE) {
-            throw new BadCropException("crop is " + img.getWidth() + "x" + img.getHeight() + ", expected 32x32", true);
-        }
-        return img;
     }
 
     /** The float model's input for a crop: 32x32x3 values pixel / 255. */
