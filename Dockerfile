@@ -6,14 +6,19 @@ COPY mvnw pom.xml ./
 # every module's pom (the parent lists them all); sources only of what the service needs
 COPY protocol/pom.xml protocol/
 COPY tinyml/pom.xml tinyml/
+COPY verifier/pom.xml verifier/
 COPY trainer/pom.xml trainer/
 COPY service/pom.xml service/
 COPY device-agent/pom.xml device-agent/
 COPY bench/pom.xml bench/
 RUN ./mvnw -q -B -pl service -am dependency:go-offline || true
 COPY protocol/src protocol/src
+COPY tinyml/src tinyml/src
+COPY verifier/src verifier/src
 COPY service/src service/src
 COPY db db
+# the verifier module's TensorFlow Java is optional: it is not copied into service/target/lib, so the image has
+# no TensorFlow and uncertain decisions are UNVERIFIED there (service/README.md#re-verification-of-uncertain-decisions)
 RUN ./mvnw -q -B -pl service -am package -DskipTests
 
 FROM eclipse-temurin:17-jre

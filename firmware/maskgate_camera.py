@@ -14,6 +14,11 @@ real MicroPython with emulated camera modules (firmware/tests); the same file ru
 import json
 import time
 
+try:
+    import ubinascii as binascii
+except ImportError:  # CPython (syntax checks)
+    import binascii
+
 import image
 import sensor
 
@@ -89,6 +94,7 @@ class Classifier:
 
     def __init__(self, path, mask_index):
         self.mask_index = mask_index
+        self.last_crop = None
         try:
             import ml
             self.ml = ml
@@ -105,11 +111,18 @@ class Classifier:
         scales pixels to 0..1 and quantises them with its input scale / zero point; returns P(mask)."""
         side = roi[2]
         crop = img.copy(roi=roi, x_scale=INPUT_SIZE / side, y_scale=INPUT_SIZE / side, hint=image.AREA)
+        self.last_crop = crop  # the 32x32 model input: the only picture that may leave the unit
         if self.ml is not None:
             outputs = self.model.predict([self.ml.preprocessing.Normalization()(crop)])
             return unit.mask_probability(list(outputs[0].flatten()), self.mask_index)
         result = self.tf.classify(self.model, crop)[0]
         return unit.mask_probability(result.output(), self.mask_index)
+
+
+def crop_base64(crop):
+    """The 32x32 crop as a JPEG, standard padded base64 (the FrameUpload's image)."""
+    jpeg = crop.compressed(quality=90)
+    return binascii.b2a_base64(bytes(jpeg.bytearray())).decode().strip()
 
 
 def load_model(cfg, frame):
@@ -194,6 +207,12 @@ def main():
                     msg = protocol.decision(unit_id, door_id, seqs.take(), captured_at, label, smoothed_score,
                                             model_version, key)
                     link.send(protocol.topic_decision(unit_id), protocol.encode_decision(msg))
+                    # uncertain: the crop goes right behind its decision, with its seq and score, so the service
+                    # can re-verify it with the float model (a door in ENFORCE_VERIFIED mode waits for that)
+                    if cfg.get("band_low", 400) <= smoothed_score <= cfg.get("band_high", 600):
+                        frame = protocol.frame(unit_id, door_id, msg["seq"], captured_at,
+                                               crop_base64(classifier.last_crop), smoothed_score, key)
+                        link.send(protocol.topic_frame(unit_id), protocol.encode_frame(frame))
         else:
             smoother.reset()  # the person left: the next one starts a fresh window
             pacer.reset()

@@ -46,6 +46,8 @@ FUTURE = "FUTURE"
 EXPIRED = "EXPIRED"
 WRONG_DOOR = "WRONG_DOOR"
 UNKNOWN_DOOR = "UNKNOWN_DOOR"
+UNKNOWN_DECISION = "UNKNOWN_DECISION"
+FRAME_MISMATCH = "FRAME_MISMATCH"
 
 LABELS = ("MASK", "NO_MASK")
 ACTIONS = ("UNLOCK", "LOCK")
@@ -211,6 +213,18 @@ def decision(unit_id, door_id, seq, captured_at, label, score, model_version, ke
     if problem:
         raise ValueError(problem)
     msg["sig"] = hmac_hex(key, canonical_decision(msg))
+    return msg
+
+
+def frame(unit_id, door_id, seq, captured_at, image_base64, score, key):
+    """A signed frame upload: the 32x32 crop the unit classified (JPEG or PNG, standard padded base64), tied to
+    the decision with the same seq and carrying that decision's score."""
+    msg = {"v": SCHEMA_VERSION, "unitId": unit_id, "doorId": door_id, "seq": seq, "capturedAt": captured_at,
+           "jpegBase64": image_base64, "score": score, "sig": None}
+    problem = _check_frame(msg)
+    if problem:
+        raise ValueError(problem)
+    msg["sig"] = hmac_hex(key, canonical_frame(msg))
     return msg
 
 
@@ -391,6 +405,32 @@ def _check_decision(msg):
         _check_sig(msg))
 
 
+_BASE64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def _is_padded_base64(value):
+    if not isinstance(value, str) or not value or len(value) > MAX_FRAME_PAYLOAD_BYTES or len(value) % 4:
+        return False
+    body = value.rstrip("=")
+    if len(value) - len(body) > 2:
+        return False
+    for ch in body:
+        if ch not in _BASE64_CHARS:
+            return False
+    return True
+
+
+def _check_frame(msg):
+    return _first(
+        None if is_id(msg["unitId"]) else "unitId must be an id",
+        None if is_id(msg["doorId"]) else "doorId must be an id",
+        _int_in(msg, "seq", 1, LONG_MAX),
+        _int_in(msg, "capturedAt", 0, LONG_MAX),
+        None if _is_padded_base64(msg["jpegBase64"]) else "jpegBase64 must be non-empty padded standard base64",
+        _int_in(msg, "score", 0, MAX_SCORE),
+        _check_sig(msg))
+
+
 def _check_command(msg):
     problem = _first(
         None if is_id(msg["commandId"]) else "commandId must be an id",
@@ -449,6 +489,14 @@ def _decode_signed(payload, fields, check, limit=MAX_PAYLOAD_BYTES):
 
 def decode_decision(payload):
     return _decode_signed(payload, DECISION_FIELDS, _check_decision)
+
+
+def decode_frame(payload):
+    return _decode_signed(payload, FRAME_FIELDS, _check_frame, MAX_FRAME_PAYLOAD_BYTES)
+
+
+def encode_frame(msg):
+    return encode(FRAME_FIELDS, msg)
 
 
 def decode_command(payload):
@@ -534,3 +582,30 @@ def verify_ack(topic, payload, key, now, max_age_ms, max_ahead_ms):
     if not _equal(hmac_hex(key, canonical_ack(msg)), msg["sig"]):
         return BAD_SIGNATURE, msg
     return _freshness(msg["at"], now, max_age_ms, max_ahead_ms), msg
+
+
+def verify_frame(topic, payload, credentials, held, seen_seqs):
+    """Service-side frame check (the unit only signs frames). credentials: None or (key_bytes, enabled);
+    held: None or (seq, door_id, score) of the decision the service holds for the unit; seen_seqs: a set of
+    seqs whose frames already arrived (the accepted seq is added)."""
+    try:
+        msg = decode_frame(payload)
+    except Reject as r:
+        return r.reason, None
+    if topic != topic_frame(msg["unitId"]):
+        return TOPIC_MISMATCH, msg
+    if credentials is None:
+        return UNKNOWN_UNIT, msg
+    key, enabled = credentials
+    if not enabled:
+        return UNIT_DISABLED, msg
+    if not _equal(hmac_hex(key, canonical_frame(msg)), msg["sig"]):
+        return BAD_SIGNATURE, msg
+    if held is None or held[0] != msg["seq"]:
+        return UNKNOWN_DECISION, msg
+    if held[1] != msg["doorId"] or held[2] != msg["score"]:
+        return FRAME_MISMATCH, msg
+    if msg["seq"] in seen_seqs:
+        return REPLAY, msg
+    seen_seqs.add(msg["seq"])
+    return None, msg

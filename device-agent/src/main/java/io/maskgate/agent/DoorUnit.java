@@ -11,6 +11,7 @@ import io.maskgate.agent.smoothing.Pacer;
 import io.maskgate.agent.smoothing.Smoother;
 import io.maskgate.protocol.Decision;
 import io.maskgate.protocol.FrameUpload;
+import io.maskgate.tinyml.image.ImagePreprocessor;
 import io.maskgate.protocol.HmacKey;
 import io.maskgate.protocol.MessageCodec;
 import io.maskgate.protocol.Signer;
@@ -111,8 +112,10 @@ public final class DoorUnit {
                 sink.publish(Topics.decision(settings.unitId()), codec.encode(d));
                 decisions++;
                 published = Optional.of(d);
-                if (score >= settings.bandLow() && score <= settings.bandHigh()) {
-                    uploadCrop(d, crop, score);
+                // uncertain: the crop goes right behind its decision (same connection, QoS 1: in order), so a door
+                // in ENFORCE_VERIFIED mode gets it while it waits; it carries the decision's seq and score
+                if (d.score() >= settings.bandLow() && d.score() <= settings.bandHigh()) {
+                    uploadCrop(d, crop);
                 }
             }
         }
@@ -129,14 +132,13 @@ public final class DoorUnit {
                 round(inferenceMs), sink.queueDepth(), Math.max(0, clock.millis())));
     }
 
-    private void uploadCrop(Decision d, BufferedImage crop, int score) {
+    /** Only the model-sized 32x32 crop leaves the unit (PNG: lossless), never the camera frame. */
+    private void uploadCrop(Decision d, BufferedImage crop) {
         try {
-            BufferedImage rgb = new BufferedImage(crop.getWidth(), crop.getHeight(), BufferedImage.TYPE_INT_RGB);
-            rgb.getGraphics().drawImage(crop, 0, 0, null);
-            ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
-            ImageIO.write(rgb, "jpg", jpeg);
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(ImagePreprocessor.resizeTo(crop, 32, 32), "png", png);
             FrameUpload upload = Signer.sign(FrameUpload.unsigned(d.unitId(), d.doorId(), d.seq(), d.capturedAt(),
-                    Base64.getEncoder().encodeToString(jpeg.toByteArray()), score), key);
+                    Base64.getEncoder().encodeToString(png.toByteArray()), d.score()), key);
             sink.publish(Topics.frame(d.unitId()), codec.encode(upload));
         } catch (IOException | IllegalArgumentException e) {
             System.err.println("agent " + settings.unitId() + ": frame upload skipped: " + e.getMessage());

@@ -117,6 +117,12 @@ class DoorUnitTest {
         assertTrue(Signer.verify(upload, key));
         assertEquals(1, upload.seq());
         assertEquals(550, upload.score());
+        Decision d = codec.decodeDecision(sink.sent.get(0).payload());
+        assertEquals(d.score(), upload.score(), "the crop carries its decision's score");
+        java.awt.image.BufferedImage crop = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                java.util.Base64.getDecoder().decode(upload.jpegBase64())));
+        assertEquals(32, crop.getWidth(), "only the 32x32 crop leaves the unit");
+        assertEquals(32, crop.getHeight());
     }
 
     @Test

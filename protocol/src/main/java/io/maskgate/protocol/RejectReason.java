@@ -30,5 +30,9 @@ public enum RejectReason {
     /** Actuator: the command names another door. */
     WRONG_DOOR,
     /** Ack verification: no key is registered for the door. */
-    UNKNOWN_DOOR
+    UNKNOWN_DOOR,
+    /** Frame upload: the service holds no decision of this unit with the frame's seq (never made, or too old). */
+    UNKNOWN_DECISION,
+    /** Frame upload: the held decision with this seq names another door or another score than the frame. */
+    FRAME_MISMATCH
 }

@@ -31,7 +31,7 @@ public record Verdict<T>(T message, RejectReason reason, String detail) {
     /** True when the signature was checked and valid (accepted, or rejected only for timing/replay/expiry). */
     public boolean authenticated() {
         return reason == null || switch (reason) {
-            case REPLAY, STALE, FUTURE, EXPIRED -> message != null;
+            case REPLAY, STALE, FUTURE, EXPIRED, UNKNOWN_DECISION, FRAME_MISMATCH -> message != null;
             default -> false;
         };
     }

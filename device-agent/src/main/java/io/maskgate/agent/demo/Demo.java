@@ -129,14 +129,19 @@ public final class Demo {
         ServiceClient api = new ServiceClient(base, "demo-admin", accounts.get("demo-admin").toCharArray());
 
         Map<String, Object> strict = new LinkedHashMap<>();
-        strict.put("mode", "ENFORCE");
+        strict.put("mode", "ENFORCE_VERIFIED");
         strict.put("minScore", 800);
         strict.put("requiredFrames", 2);
         strict.put("windowFrames", 3);
         strict.put("windowMs", 5000);
         strict.put("unlockMs", 3000);
         HmacKey frontKey = api.createDoor("front-door", "Front door (score >= 700)", null);
-        HmacKey labKey = api.createDoor("lab-door", "Lab door (score >= 800, 2 of 3)", strict);
+        HmacKey labKey = api.createDoor("lab-door", "Lab door (score >= 800, 2 of 3, uncertain scores float-verified)",
+                strict);
+        // the units' default band (UnitSettings): their crops of uncertain decisions are re-verified by the service
+        UnitSettings band = UnitSettings.defaults("lab-cam", "lab-door");
+        api.setVerificationBand("front-door", band.bandLow(), band.bandHigh(), 300);
+        api.setVerificationBand("lab-door", band.bandLow(), band.bandHigh(), 300);
         HmacKey frontCam = api.registerUnit("front-cam", "Front door camera", "front-door");
         HmacKey labCam = api.registerUnit("lab-cam", "Lab door camera", "lab-door");
 
@@ -195,6 +200,8 @@ public final class Demo {
                    one door's unlocks:     curl -u '%3$s' '%1$s/api/events?door=front-door&kind=COMMAND&limit=5'
                    events as CSV:          curl -u '%3$s' '%1$s/api/events/export?door=lab-door'
                    doors and policies:     curl -u '%3$s' '%1$s/api/doors'
+                   float re-verification:  curl -u '%3$s' '%1$s/api/verification'   (lab-door: ENFORCE_VERIFIED)
+                   dispute a decision:     curl -u '%3$s' -H 'content-type: application/json' -d '{"unitId":"lab-cam","seq":SEQ}' '%1$s/api/disputes'
                    metrics:                %1$s/actuator/prometheus
                    MQTT broker:            %4$s   (mosquitto_sub -h 127.0.0.1 -p %5$d -t 'maskgate/v1/#' -v)
                  Below: decisions of the units and what the actuators do. Ctrl-C stops everything.

@@ -54,6 +54,19 @@ public final class ServiceClient {
         return Keys.parse(text(post("api/units", body), "secret"));
     }
 
+    /** Sets a door's uncertainty band (per-mille, inclusive) and float-verdict deadline (re-verification). */
+    public void setVerificationBand(String doorId, int low, int high, int deadlineMs) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("bandLow", low);
+        body.put("bandHigh", high);
+        body.put("deadlineMs", deadlineMs);
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("api/doors/" + doorId + "/verification"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", authorization)
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
+        send(request, "api/doors/" + doorId + "/verification");
+    }
+
     /** GET a path (e.g. "api/events?limit=5") as JSON. */
     public JsonNode get(String path) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))

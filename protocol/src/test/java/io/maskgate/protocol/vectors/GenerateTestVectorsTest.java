@@ -7,6 +7,7 @@ import io.maskgate.protocol.CommandAck;
 import io.maskgate.protocol.Decision;
 import io.maskgate.protocol.DoorAction;
 import io.maskgate.protocol.DoorCommand;
+import io.maskgate.protocol.FrameUpload;
 import io.maskgate.protocol.HmacKey;
 import io.maskgate.protocol.Label;
 import io.maskgate.protocol.MessageCodec;
@@ -63,6 +64,7 @@ class GenerateTestVectorsTest {
         out.writeValue(dir.resolve("decision.json").toFile(), decisions());
         out.writeValue(dir.resolve("command.json").toFile(), commands());
         out.writeValue(dir.resolve("ack.json").toFile(), acks());
+        out.writeValue(dir.resolve("frame.json").toFile(), frames());
     }
 
     // ---------------------------------------------------------------- decisions
@@ -306,6 +308,82 @@ class GenerateTestVectorsTest {
         cases.add(new VectorCase("ack from a door without a key", "ack", topic, null, null, true,
                 valid, now, null, null, MAX_AGE, MAX_AHEAD, "reject", "UNKNOWN_DOOR"));
         return cases;
+    }
+
+    // ---------------------------------------------------------------- frames
+
+    /** A grey 32x32 PNG as the crop: the protocol does not look inside the image (the service does). */
+    static final String CROP = "iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAIAAAD8GO2jAAAAJklEQVR42u3NMQ0AAAwDoEqv9KrYsQQMkB6LQCAQCAQ"
+            + "CgUAg+BIMLd4AWwUPN68AAAAASUVORK5CYII=";
+
+    private FrameUpload frame(String unit, String door, long seq, int score, String image, HmacKey key) {
+        return Signer.sign(FrameUpload.unsigned(unit, door, seq, T, image, score), key);
+    }
+
+    private List<VectorCase> frames() throws Exception {
+        List<VectorCase> cases = new ArrayList<>();
+        String topic = Topics.frame("unit-7");
+        String key = UNIT7.toBase64Url();
+        long now = T + 150;
+        VectorCase.Held held = new VectorCase.Held(42, "door-1", 613);
+        FrameUpload base = frame("unit-7", "door-1", 42, 613, CROP, UNIT7);
+        String valid = codec.encodeToString(base);
+        Map<String, Object> fields = fields(valid);
+
+        FrameCase f = (name, payload, heldDecision, seen, expect, reason) -> cases.add(new VectorCase(name, "frame",
+                topic, null, key, true, payload, now, null, seen, MAX_AGE, MAX_AHEAD, expect, reason, heldDecision));
+        f.add("valid frame of a held decision", valid, held, List.of(), "accept", null);
+        f.add("valid frame while other decisions' frames arrived", valid, held, List.of("40", "41", "43"), "accept",
+                null);
+        String big = "A".repeat(65_536 - (valid.length() - CROP.length()) - 4) + "AA==";
+        f.add("valid frame of exactly 65536 bytes", codec.encodeToString(frame("unit-7", "door-1", 42, 613, big,
+                UNIT7)), held, List.of(), "accept", null);
+
+        f.add("oversize frame of 65537 bytes", pad(valid, 65_537), held, List.of(), "reject", "OVERSIZE");
+        f.add("not JSON", "<jpeg>", held, List.of(), "reject", "MALFORMED");
+        f.add("image not base64", json(with(fields, m -> m.put("jpegBase64", "not base64!"))), held, List.of(),
+                "reject", "MALFORMED");
+        f.add("image base64 without padding", json(with(fields, m -> m.put("jpegBase64", "iVBORw0"))), held,
+                List.of(), "reject", "MALFORMED");
+        f.add("image empty", json(with(fields, m -> m.put("jpegBase64", ""))), held, List.of(), "reject", "MALFORMED");
+        f.add("image URL-safe base64", json(with(fields, m -> m.put("jpegBase64", "ab-_"))), held, List.of(),
+                "reject", "MALFORMED");
+        f.add("score above 1000", json(with(fields, m -> m.put("score", 1001))), held, List.of(), "reject",
+                "MALFORMED");
+        f.add("missing seq", json(without(fields, "seq")), held, List.of(), "reject", "MALFORMED");
+        f.add("extra field", json(with(fields, m -> m.put("label", "MASK"))), held, List.of(), "reject", "MALFORMED");
+        f.add("schema version 2", json(with(fields, m -> m.put("v", 2))), held, List.of(), "reject",
+                "UNKNOWN_SCHEMA");
+        f.add("forged signature", json(with(fields, m -> m.put("sig", flipLast(base.sig())))), held, List.of(),
+                "reject", "BAD_SIGNATURE");
+        f.add("image swapped after signing", json(with(fields, m -> m.put("jpegBase64", "AAAA"))), held, List.of(),
+                "reject", "BAD_SIGNATURE");
+        f.add("score raised after signing", json(with(fields, m -> m.put("score", 950))), held, List.of(),
+                "reject", "BAD_SIGNATURE");
+        f.add("signed with another unit's key", codec.encodeToString(frame("unit-7", "door-1", 42, 613, CROP,
+                UNIT8)), held, List.of(), "reject", "BAD_SIGNATURE");
+        f.add("no decision held", valid, null, List.of(), "reject", "UNKNOWN_DECISION");
+        f.add("held decision has another seq", codec.encodeToString(frame("unit-7", "door-1", 43, 613, CROP,
+                UNIT7)), held, List.of(), "reject", "UNKNOWN_DECISION");
+        f.add("held decision has another score", codec.encodeToString(frame("unit-7", "door-1", 42, 614, CROP,
+                UNIT7)), held, List.of(), "reject", "FRAME_MISMATCH");
+        f.add("held decision was for another door", codec.encodeToString(frame("unit-7", "door-2", 42, 613, CROP,
+                UNIT7)), held, List.of(), "reject", "FRAME_MISMATCH");
+        f.add("frame of this decision already arrived", valid, held, List.of("42"), "reject", "REPLAY");
+        cases.add(new VectorCase("frame of unit-7 on unit-8's topic", "frame", Topics.frame("unit-8"), null, key,
+                true, valid, now, null, List.of(), MAX_AGE, MAX_AHEAD, "reject", "TOPIC_MISMATCH", held));
+        cases.add(new VectorCase("frame on the decision topic", "frame", Topics.decision("unit-7"), null, key,
+                true, valid, now, null, List.of(), MAX_AGE, MAX_AHEAD, "reject", "TOPIC_MISMATCH", held));
+        cases.add(new VectorCase("frame from an unregistered unit", "frame", topic, null, null, true, valid, now,
+                null, List.of(), MAX_AGE, MAX_AHEAD, "reject", "UNKNOWN_UNIT", held));
+        cases.add(new VectorCase("frame from a disabled unit", "frame", topic, null, key, false, valid, now,
+                null, List.of(), MAX_AGE, MAX_AHEAD, "reject", "UNIT_DISABLED", held));
+        return cases;
+    }
+
+    @FunctionalInterface
+    interface FrameCase {
+        void add(String name, String payload, VectorCase.Held held, List<String> seen, String expect, String reason);
     }
 
     // ---------------------------------------------------------------- helpers

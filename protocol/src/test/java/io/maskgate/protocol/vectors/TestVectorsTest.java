@@ -11,7 +11,9 @@ import io.maskgate.protocol.AckVerifier;
 import io.maskgate.protocol.CommandVerifier;
 import io.maskgate.protocol.Credentials;
 import io.maskgate.protocol.DecisionVerifier;
+import io.maskgate.protocol.FrameVerifier;
 import io.maskgate.protocol.Freshness;
+import io.maskgate.protocol.InMemoryFrameState;
 import io.maskgate.protocol.HmacKey;
 import io.maskgate.protocol.InMemoryCommandReplayGuard;
 import io.maskgate.protocol.InMemorySequenceState;
@@ -66,7 +68,7 @@ class TestVectorsTest {
         Set<RejectReason> covered = EnumSet.noneOf(RejectReason.class);
         cases.stream().filter(c -> c.reason() != null).forEach(c -> covered.add(RejectReason.valueOf(c.reason())));
         assertEquals(EnumSet.allOf(RejectReason.class), covered, "every reject reason needs a vector");
-        for (String kind : List.of("decision", "command", "ack")) {
+        for (String kind : List.of("decision", "command", "ack", "frame")) {
             assertTrue(cases.stream().anyMatch(c -> c.kind().equals(kind) && c.expect().equals("accept")), kind);
             assertTrue(cases.stream().anyMatch(c -> c.kind().equals(kind) && c.expect().equals("reject")), kind);
         }
@@ -116,8 +118,27 @@ class TestVectorsTest {
             }
             case "ack" -> new AckVerifier(codec, lookup(c), clock, freshness)
                     .verify(c.topic(), payload);
+            case "frame" -> {
+                // held: the decision the service holds for the frame's unit; seen: seqs whose frames arrived
+                InMemoryFrameState state = new InMemoryFrameState();
+                if (c.held() != null) {
+                    state.hold(unitOf(payload), c.held().seq(), c.held().doorId(), c.held().score());
+                }
+                String unit = unitOf(payload);
+                c.seen().forEach(seq -> state.claim(unit, Long.parseLong(seq)));
+                yield new FrameVerifier(codec, lookup(c)).verify(c.topic(), payload, state);
+            }
             default -> throw new IllegalArgumentException("unknown vector kind " + c.kind());
         };
+    }
+
+    /** The unit a frame payload names (held decisions and claims belong to it); "" when unparseable. */
+    private static String unitOf(byte[] payload) {
+        try {
+            return new ObjectMapper().readTree(payload).path("unitId").asText("");
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** The vector's key is what is registered for the unit or door the message names; null means none is. */

@@ -39,12 +39,15 @@ public class DecisionPipeline {
     private final MaskGateMetrics metrics;
     private final Clock clock;
     private final io.maskgate.service.unit.ReplicaSequenceSync replicaSync;
+    private final io.maskgate.service.verify.Reverification reverification;
 
     public DecisionPipeline(MessageCodec codec, UnitRegistry units, PersistentSequenceState sequences,
                             DoorRegistry doors, PolicyEvaluator policies, CommandDispatcher commands,
                             EventWriter events, MaskGateMetrics metrics, Clock clock,
-                            io.maskgate.service.unit.ReplicaSequenceSync replicaSync, MaskGateProperties properties) {
+                            io.maskgate.service.unit.ReplicaSequenceSync replicaSync, MaskGateProperties properties,
+                            io.maskgate.service.verify.Reverification reverification) {
         this.replicaSync = replicaSync;
+        this.reverification = reverification;
         this.units = units;
         this.doors = doors;
         this.policies = policies;
@@ -74,6 +77,12 @@ public class DecisionPipeline {
         replicaSync.accepted(d.unitId(), d.seq()); // before acting on it: shortens the window for a replay elsewhere
         String unitDoor = units.unit(d.unitId()).map(UnitRegistry.CachedUnit::doorId).orElse(null);
         DoorPolicy policy = doors.find(d.doorId()).map(c -> c.door().policy()).orElse(null);
+        if (reverification.defer(d, unitDoor, policy, arrivedNanos)) {
+            // ENFORCE_VERIFIED and the score is in the door's uncertainty band: the float verdict (or its
+            // deadline) decides the door later (verify/Reverification); outside the band nothing changes here
+            events.enqueue(accepted(d, now));
+            return;
+        }
         PolicyOutcome outcome;
         try {
             outcome = policies.evaluate(d, unitDoor, policy, now);
@@ -87,11 +96,15 @@ public class DecisionPipeline {
                     .map(c -> c.commandId()).orElse(null);
         }
         metrics.verdict(outcome.verdict(), outcome.reason());
-        events.enqueue(new EventRecord(now, EventKind.DECISION, "ACCEPTED", null, d.unitId(), d.doorId(), d.seq(),
-                d.label().name(), d.score(), Instant.ofEpochMilli(d.capturedAt()), null, null,
-                "model=" + d.modelVersion(), true));
+        events.enqueue(accepted(d, now));
         events.enqueue(EventRecord.of(now, EventKind.VERDICT, outcome.verdict(), outcome.reason(), d.unitId(),
                 d.doorId(), d.seq(), commandId, null, null));
+    }
+
+    private static EventRecord accepted(Decision d, Instant now) {
+        return new EventRecord(now, EventKind.DECISION, "ACCEPTED", null, d.unitId(), d.doorId(), d.seq(),
+                d.label().name(), d.score(), Instant.ofEpochMilli(d.capturedAt()), null, null,
+                "model=" + d.modelVersion(), true);
     }
 
     private static EventRecord rejected(String topic, Verdict<Decision> verdict, Instant now) {

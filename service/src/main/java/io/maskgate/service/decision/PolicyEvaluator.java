@@ -36,7 +36,7 @@ public class PolicyEvaluator {
         return switch (policy.mode()) {
             case LOCKED -> PolicyOutcome.denied("DOOR_LOCKED");
             case OPEN -> PolicyOutcome.granted("OPEN_MODE", policy.unlockMs());
-            case ENFORCE -> enforce(decision, policy, positive, consistent, now);
+            case ENFORCE, ENFORCE_VERIFIED -> enforce(decision, policy, positive, consistent, now);
             case MONITOR_ONLY -> {
                 PolicyOutcome would = enforce(decision, policy, positive, consistent, now);
                 yield new PolicyOutcome(PolicyOutcome.MONITORED, "WOULD_BE_" + would.verdict() + ":"

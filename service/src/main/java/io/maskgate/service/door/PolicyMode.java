@@ -9,5 +9,11 @@ public enum PolicyMode {
     /** Never unlock on decisions (manual operator commands still work). */
     LOCKED,
     /** Free passage: every authenticated decision unlocks. */
-    OPEN
+    OPEN,
+    /**
+     * Like ENFORCE, but a decision whose score is inside the door's uncertainty band waits (up to the door's
+     * deadline) for the service's float re-verification of the unit's crop, and the float verdict decides; a
+     * late or missing verdict leaves the door locked. Decisions outside the band take the ENFORCE path.
+     */
+    ENFORCE_VERIFIED
 }

@@ -42,6 +42,7 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     private final CommandDispatcher commands;
     private final UnitPresence presence;
     private final io.maskgate.service.unit.ReplicaSequenceSync replicaSync;
+    private final io.maskgate.service.verify.FrameIngest frames;
     private final MaskGateProperties.Mqtt config;
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
     private volatile boolean running;
@@ -54,7 +55,8 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
 
     public MqttGateway(MqttClientHolder holder, DecisionPipeline decisions, CommandDispatcher commands,
                        UnitPresence presence, io.maskgate.service.unit.ReplicaSequenceSync replicaSync,
-                       MaskGateProperties properties) {
+                       MaskGateProperties properties, io.maskgate.service.verify.FrameIngest frames) {
+        this.frames = frames;
         this.holder = holder;
         this.replicaSync = replicaSync;
         this.decisions = decisions;
@@ -117,9 +119,12 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
 
     @Override
     public void connectComplete(boolean reconnect, String serverURI) {
+        // frames: a plain subscription, so the replica holding a decision also gets its frame (a shared one could
+        // hand the frame to another replica)
         MqttSubscription[] subs = {
                 new MqttSubscription(decisionSubscription(), 1),
-                new MqttSubscription(Topics.ALL_STATUS, 0)};
+                new MqttSubscription(Topics.ALL_STATUS, 0),
+                new MqttSubscription(Topics.ALL_FRAMES, 1)};
         try {
             // asynchronous: blocking inside a Paho callback can stall the client
             holder.client().subscribe(subs, null, new MqttActionListener() {
@@ -158,6 +163,7 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
                 case "decision" -> decisions.onDecision(topic, message.getPayload(), arrived);
                 case "ack" -> commands.onAck(topic, message.getPayload());
                 case "status" -> presence.onStatus(topic, message.getPayload());
+                case "frame" -> frames.onFrame(topic, message.getPayload(), arrived);
                 default -> log.debug("ignoring message on {}", topic);
             }
         } catch (RuntimeException e) {

@@ -42,6 +42,9 @@ class SecurityConfig {
                         .hasAnyRole(admin, operator)
                         .requestMatchers(HttpMethod.GET, "/api/doors/**", "/api/units/**", "/api/events/**")
                         .hasAnyRole(admin, operator)
+                        .requestMatchers("/api/disputes/export").hasRole(admin)
+                        .requestMatchers("/api/disputes", "/api/disputes/**").hasAnyRole(admin, operator)
+                        .requestMatchers(HttpMethod.GET, "/api/verification").hasAnyRole(admin, operator)
                         .requestMatchers("/api/**", "/actuator/**").hasRole(admin)
                         .anyRequest().denyAll())
                 .exceptionHandling(e -> e

@@ -50,6 +50,7 @@ public abstract class AbstractServiceIT {
         r.add("maskgate.security.admin-user", () -> ADMIN);
         r.add("maskgate.security.admin-password", () -> ADMIN_PASSWORD);
         r.add("maskgate.data-dir", () -> ItInfrastructure.tempDir().resolve("data").toString());
+        r.add("maskgate.verify.models-dir", () -> Frames.modelsDir().toString());
     }
 
     @Autowired

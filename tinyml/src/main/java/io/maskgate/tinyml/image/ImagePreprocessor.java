@@ -41,15 +41,19 @@ public final class ImagePreprocessor {
 
     /** Decodes an image file; IOException with the file name when it is not a readable image. */
     public static BufferedImage decode(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        return decode(Files.readAllBytes(file), file.toString());
+    }
+
+    /** Decodes image bytes (JPEG, PNG, BMP, GIF); IOException naming {@code what} when they are not an image. */
+    public static BufferedImage decode(byte[] bytes, String what) throws IOException {
         BufferedImage img;
         try {
             img = ImageIO.read(new ByteArrayInputStream(bytes));
         } catch (IOException | RuntimeException e) {
-            throw new IOException("cannot decode image " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot decode image " + what + ": " + e.getMessage(), e);
         }
         if (img == null) {
-            throw new IOException("cannot decode image " + file + ": not a supported image format (JPEG, PNG, BMP, GIF)");
+            throw new IOException("cannot decode image " + what + ": not a supported image format (JPEG, PNG, BMP, GIF)");
         }
         return img;
     }
@@ -69,23 +73,66 @@ public final class ImagePreprocessor {
             throw new IllegalArgumentException("expected " + width + "x" + height + " RGB pixels, got "
                     + rgb.length + " values");
         }
-        int n = height * width * channels;
-        byte[] out = new byte[floatInput ? 4 * n : n];
+        double[] real = reals(rgb, width, height, channels);
+        byte[] out = new byte[floatInput ? 4 * real.length : real.length];
+        for (int i = 0; i < real.length; i++) {
+            if (floatInput) {
+                int bits = Float.floatToIntBits((float) real[i]);
+                out[4 * i] = (byte) bits;
+                out[4 * i + 1] = (byte) (bits >> 8);
+                out[4 * i + 2] = (byte) (bits >> 16);
+                out[4 * i + 3] = (byte) (bits >> 24);
+            } else {
+                long q = Math.round(real[i] / scale) + zeroPoint;
+                out[i] = (byte) Math.max(-128, Math.min(127, q));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The float model's input for one image: HxWx3 interleaved RGB values pixel / 255 in [0, 1], computed by the
+     * very code that feeds the int8 model (so the service's float re-verification sees what the unit saw). The
+     * int8 tensor is exactly {@code round(value / scale) + zeroPoint} of these values.
+     */
+    public static float[] floatPixels(BufferedImage img, int width, int height) {
+        double[] real = reals(resize(toRgb(img), img.getWidth(), img.getHeight(), width, height), width, height, 3);
+        float[] out = new float[real.length];
+        for (int i = 0; i < real.length; i++) {
+            out[i] = (float) real[i];
+        }
+        return out;
+    }
+
+    /**
+     * The image resized to width x height as an 8-bit RGB image (same resize, values rounded to whole pixel
+     * levels): what a camera holds after its own resize. A unit that classifies this image and uploads it
+     * losslessly lets the service re-verify exactly the pixels its model saw.
+     */
+    public static BufferedImage resizeTo(BufferedImage img, int width, int height) {
+        float[] rgb = resize(toRgb(img), img.getWidth(), img.getHeight(), width, height);
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = (y * width + x) * 3;
+                out.setRGB(x, y, level(rgb[i]) << 16 | level(rgb[i + 1]) << 8 | level(rgb[i + 2]));
+            }
+        }
+        return out;
+    }
+
+    private static int level(float v) {
+        return (int) Math.max(0, Math.min(255, Math.round(v)));
+    }
+
+    /** Decode-independent core: resized RGB, pixel / 255 (4 decimals before the division), as doubles. */
+    private static double[] reals(float[] rgb, int width, int height, int channels) {
+        double[] out = new double[height * width * channels];
         for (int i = 0, p = 0; p < height * width; p++) {
             for (int c = 0; c < channels; c++, i++) {
                 float v = channels == 3 ? rgb[p * 3 + c]
                         : 0.299f * rgb[p * 3] + 0.587f * rgb[p * 3 + 1] + 0.114f * rgb[p * 3 + 2];
-                double real = Math.round(v * 1e4) / 1e4 / 255.0;
-                if (floatInput) {
-                    int bits = Float.floatToIntBits((float) real);
-                    out[4 * i] = (byte) bits;
-                    out[4 * i + 1] = (byte) (bits >> 8);
-                    out[4 * i + 2] = (byte) (bits >> 16);
-                    out[4 * i + 3] = (byte) (bits >> 24);
-                } else {
-                    long q = Math.round(real / scale) + zeroPoint;
-                    out[i] = (byte) Math.max(-128, Math.min(127, q));
-                }
+                out[i] = Math.round(v * 1e4) / 1e4 / 255.0;
             }
         }
         return out;

@@ -5,20 +5,16 @@ import io.maskgate.trainer.model.Architectures;
 import io.maskgate.trainer.model.Network;
 import io.maskgate.trainer.train.Tensors;
 import io.maskgate.trainer.train.Weights;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
+import io.maskgate.verifier.model.ModelLoadException;
+import io.maskgate.verifier.model.ServingModel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -26,49 +22,32 @@ import org.tensorflow.types.TFloat32;
  * signature, the trained weights (for quantisation) and intermediate tensors (for calibration).
  */
 public final class FloatModel implements AutoCloseable {
+    private final ServingModel serving;
     private final SavedModelBundle bundle;
     private final Network network;
     private final List<String> probes;
     private final Path dir;
 
-    private FloatModel(Path dir, SavedModelBundle bundle, Network network, List<String> probes) {
+    private FloatModel(Path dir, ServingModel serving, Network network, List<String> probes) {
         this.dir = dir;
-        this.bundle = bundle;
+        this.serving = serving;
+        this.bundle = serving.bundle();
         this.network = network;
         this.probes = probes;
     }
 
+    /** Loads through the shared {@link ServingModel} loader (the service's verifier uses the same one). */
     public static FloatModel load(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new DataException("saved model folder not found: " + dir);
-        }
-        if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-            throw new DataException("not a SavedModel (no saved_model.pb): " + dir);
-        }
-        Path metaFile = dir.resolve(SavedModelExporter.META);
-        if (!Files.isRegularFile(metaFile)) {
-            throw new DataException("SavedModel was not written by the MaskGate trainer (no "
-                    + SavedModelExporter.META + "): " + dir);
-        }
-        Properties meta = new Properties();
-        try (Reader r = Files.newBufferedReader(metaFile)) {
-            meta.load(r);
-        } catch (IOException e) {
-            throw new DataException("cannot read " + metaFile + ": " + e.getMessage(), e);
-        }
-        Network net = Architectures.byName(meta.getProperty("arch"));
-        List<String> probes = Arrays.stream(meta.getProperty("probes", "").split(","))
-                .filter(s -> !s.isBlank()).toList();
-        ConfigProto config = ConfigProto.newBuilder().setIntraOpParallelismThreads(1)
-                .setInterOpParallelismThreads(1).build();
-        SavedModelBundle bundle;
+        ServingModel serving;
         try {
-            bundle = SavedModelBundle.loader(dir.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
-                    .withConfigProto(config).load();
-        } catch (RuntimeException e) {
-            throw new DataException("cannot load SavedModel " + dir + ": " + e.getMessage(), e);
+            serving = ServingModel.load(dir);
+        } catch (ModelLoadException e) {
+            throw new DataException(e.getMessage(), e);
         }
-        return new FloatModel(dir, bundle, net, probes);
+        Network net = Architectures.byName(serving.meta("arch", null));
+        List<String> probes = Arrays.stream(serving.meta("probes", "").split(","))
+                .filter(s -> !s.isBlank()).toList();
+        return new FloatModel(dir, serving, net, probes);
     }
 
     public Network network() {
@@ -85,12 +64,7 @@ public final class FloatModel implements AutoCloseable {
 
     /** Mask probabilities for n images (NHWC floats in [0,1]) through the serving signature. */
     public float[] predict(float[] pixels, int n) {
-        try (TFloat32 x = Tensors.of(pixels, n, Network.INPUT, Network.INPUT, Network.CHANNELS)) {
-            Map<String, Tensor> in = Map.of(SavedModelExporter.INPUT, x);
-            try (Result r = bundle.function(SavedModelExporter.SIGNATURE).call(in)) {
-                return Tensors.read((TFloat32) r.get(SavedModelExporter.OUTPUT).orElseThrow());
-            }
-        }
+        return serving.predict(pixels, n);
     }
 
     /** Intermediate tensors by probe name, for activation-range calibration. */
@@ -127,6 +101,6 @@ public final class FloatModel implements AutoCloseable {
 
     @Override
     public void close() {
-        bundle.close();
+        serving.close();
     }
 }
