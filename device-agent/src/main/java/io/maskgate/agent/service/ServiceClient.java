@@ -61,7 +61,11 @@ public final class ServiceClient {
         return send(request, path);
     }
 
-    private JsonNode post(String path, Object body) throws IOException {
+    /** POSTs a JSON body (null = {}) and returns the JSON answer; IOException on a non-2xx status. */
+    public JsonNode post(String path, Object body) throws IOException {
+        if (body == null) {
+            body = java.util.Map.of();
+        }
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", authorization).header("Content-Type", "application/json")
                 .header("Accept", "application/json")

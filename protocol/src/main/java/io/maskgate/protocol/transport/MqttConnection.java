@@ -248,6 +248,9 @@ public final class MqttConnection implements AutoCloseable {
     /** Cuts the connection without a clean disconnect (the last will fires); the reconnect loop brings it back. */
     public void cut() {
         dropConnection();
+        if (!closed) {
+            reconnector.trigger();
+        }
     }
 
     public String clientId() {
