@@ -37,6 +37,9 @@ public final class AgentMain {
               --mask-index I        output index of the mask class for multi-output models (default 1)
               --model-version V     version label sent with decisions (default: model file name)
               --simulate-scores     no model: score = folder label (mask/no_mask); load tests and demos only
+              --fleet-key BASE64URL the fleet's Ed25519 public key (or env MASKGATE_FLEET_PUBLIC_KEY): turns on
+                                    over-the-air model updates (two slots under --slots DIR, default
+                                    var/units/<unit>/slots); needs --model
               --fps F               frames per second (default 10)
               --stand-ms MS         how long each person stands in front of the door (default 1500)
               --empty-ms MS         empty scene between people (default 1000)
@@ -61,7 +64,7 @@ public final class AgentMain {
             args = Args.parse(argv, Set.of("unit", "door", "key", "key-file", "broker", "frames", "model",
                             "mask-index", "model-version", "fps", "stand-ms", "empty-ms", "n", "m", "threshold",
                             "repeat-ms", "band", "buffer", "seed", "duration-s", "mqtt-user", "actuator-key",
-                            "actuator-key-file"),
+                            "actuator-key-file", "fleet-key", "slots"),
                     Set.of("simulate-scores", "actuator-only", "help"));
             if (args.flag("help")) {
                 System.out.print(USAGE);
@@ -123,6 +126,19 @@ public final class AgentMain {
             AtomicReference<DoorUnit> unitRef = new AtomicReference<>();
             link = new MqttLink(broker, unit, () -> unitRef.get().statusPayload(false),
                     new OfflineBuffer(args.intValue("buffer", 10_000)));
+            String fleetKey = args.get("fleet-key", System.getenv("MASKGATE_FLEET_PUBLIC_KEY"));
+            if (fleetKey != null && !fleetKey.isBlank()) {
+                if (args.get("model") == null) {
+                    throw new IllegalArgumentException("over-the-air updates (--fleet-key) need --model FILE");
+                }
+                Path slots = Path.of(args.get("slots", io.maskgate.agent.inference.ModelLocator.home()
+                        .resolve("var/units/" + unit + "/slots").toString()));
+                classifier = io.maskgate.agent.ota.AgentOta.attach(unit, key,
+                        io.maskgate.protocol.FleetKey.parsePublic(fleetKey), slots, Path.of(args.get("model")),
+                        classifier.modelVersion(), args.intValue("mask-index", 1), link, clock);
+                System.out.printf("unit %s: over-the-air updates on (slots in %s), running %s%n", unit, slots,
+                        classifier.modelVersion());
+            }
             DoorUnit doorUnit = new DoorUnit(settings, frames, classifier, link, key, clock, DoorUnit.firstSeqFor(clock));
             unitRef.set(doorUnit);
             link.start();

@@ -165,8 +165,14 @@ public final class Demo {
             System.out.println("demo: model " + model.get().version() + " (" + model.get().file() + ") via tinyml");
         }
         double fps = args.doubleValue("fps", 5);
-        startUnit("front-cam", "front-door", frontCam, frames, 11, fps, simulated, model, broker, clock);
-        startUnit("lab-cam", "lab-door", labCam, frames, 23, fps, simulated, model, broker, clock);
+        io.maskgate.protocol.FleetKey fleetKey = simulated ? null
+                : io.maskgate.protocol.FleetKey.parsePublic(api.get("api/ota/fleet-key").get("publicKey").asText());
+        startUnit("front-cam", "front-door", frontCam, frames, 11, fps, simulated, model, broker, clock, fleetKey,
+                var);
+        startUnit("lab-cam", "lab-door", labCam, frames, 23, fps, simulated, model, broker, clock, fleetKey, var);
+        if (!simulated) {
+            DemoRollout.schedule(api, home, model.get().file(), loops);
+        }
 
         String op = "demo-operator:" + accounts.get("demo-operator");
         System.out.printf("""
@@ -188,13 +194,19 @@ public final class Demo {
     }
 
     private void startUnit(String unit, String door, HmacKey key, Path frames, long seed, double fps, boolean simulated,
-                           Optional<ModelLocator.Located> model, BrokerSettings broker, Clock clock) throws IOException {
+                           Optional<ModelLocator.Located> model, BrokerSettings broker, Clock clock,
+                           io.maskgate.protocol.FleetKey fleetKey, Path var) throws Exception {
         int stand = (int) Math.max(3, Math.round(1.5 * fps));
         FolderFrameSource source = new FolderFrameSource(frames, stand, (int) Math.round(fps), seed, true);
         Classifier classifier = simulated ? new FolderLabelClassifier()
                 : new TinymlClassifier(model.get().file(), model.get().maskIndex(), model.get().version());
         AtomicReference<DoorUnit> ref = new AtomicReference<>();
         MqttLink link = new MqttLink(broker, unit, () -> ref.get().statusPayload(false), new OfflineBuffer(10_000));
+        if (fleetKey != null) { // over-the-air model updates: two slots under var/demo/units/<unit>
+            classifier = io.maskgate.agent.ota.AgentOta.attach(unit, key, fleetKey,
+                    var.resolve("units").resolve(unit).resolve("slots"), model.get().file(), model.get().version(),
+                    model.get().maskIndex(), link, clock);
+        }
         DoorUnit doorUnit = new DoorUnit(UnitSettings.defaults(unit, door), source, classifier, link, key, clock,
                 DoorUnit.firstSeqFor(clock));
         ref.set(doorUnit);

@@ -104,8 +104,10 @@ public final class OtaFleet implements AutoCloseable {
                 arena = new Interpreter(TfliteModel.read(model)).arenaBytes();
                 return arena;
             };
-            ota = new OtaUnit(unitId, key, fk, storage, installer, runner,
-                    (topic, payload) -> connection.publish(topic, payload, 1, false), clock, timer);
+            ota = new OtaUnit(unitId, key, fk, storage, installer, runner, (topic, payload) -> {
+                connection.publish(topic, payload, 1, false);
+                messagesOut.incrementAndGet();
+            }, clock, timer);
             ota.boot(factoryVersion, factoryModel);
         }
 
@@ -155,6 +157,12 @@ public final class OtaFleet implements AutoCloseable {
             return ota.running();
         }
 
+        /** True when the unit's last report was SELF_TEST_PASSED for the model it runs. */
+        public boolean proven() {
+            List<OtaUnit.LogEntry> l = ota.log();
+            return !l.isEmpty() && l.get(l.size() - 1).event().startsWith("SELF_TEST_PASSED");
+        }
+
         /** True once the cut-at-bytes fault fired. */
         public boolean wasCut() {
             return cut.get();
@@ -181,6 +189,7 @@ public final class OtaFleet implements AutoCloseable {
     private final Map<String, SimUnit> units = new ConcurrentHashMap<>();
     private final List<MqttConnection> connections = new ArrayList<>();
     private final AtomicLong messagesIn = new AtomicLong();
+    private final AtomicLong messagesOut = new AtomicLong();
 
     /**
      * @param fleetKey           the fleet's public key the units are provisioned with
@@ -249,6 +258,11 @@ public final class OtaFleet implements AutoCloseable {
 
     public List<SimUnit> units() {
         return List.copyOf(units.values());
+    }
+
+    /** Messages the simulated units published (fetches, reports; not status). */
+    public long messagesOut() {
+        return messagesOut.get();
     }
 
     /** Messages delivered to the simulated units. */

@@ -73,6 +73,12 @@ public final class MqttLink implements DecisionSink, AutoCloseable {
         return this;
     }
 
+    /** Runs after every (re)connect, once the subscriptions are in place. */
+    public MqttLink onConnect(Runnable action) {
+        connection.onConnect(action);
+        return this;
+    }
+
     /** Sets the latest retained status; replaces one not yet sent. */
     @Override
     public void status(byte[] payload) {
