@@ -46,6 +46,9 @@ public final class AgentMain {
                                     Haar cascade, crops the main face square with margin and classifies it
               --finder-threshold P  face-centre score threshold of a network finder (default 0.5)
               --margin X            crop margin per side, share of the face's long side (default 0.2)
+              --fleet-key BASE64URL the fleet's Ed25519 public key (or env MASKGATE_FLEET_PUBLIC_KEY): turns on
+                                    over-the-air model updates (two slots under --slots DIR, default
+                                    var/units/<unit>/slots); needs --model
               --fps F               frames per second (default 10)
               --stand-ms MS         how long each person stands in front of the door (default 1500)
               --empty-ms MS         empty scene between people (default 1000)
@@ -70,7 +73,7 @@ public final class AgentMain {
             args = Args.parse(argv, Set.of("unit", "door", "key", "key-file", "broker", "frames", "model",
                             "mask-index", "model-version", "fps", "stand-ms", "empty-ms", "n", "m", "threshold",
                             "repeat-ms", "band", "buffer", "seed", "duration-s", "mqtt-user", "actuator-key",
-                            "actuator-key-file", "finder", "finder-threshold", "margin"),
+                            "actuator-key-file", "finder", "finder-threshold", "margin", "fleet-key", "slots"),
                     Set.of("simulate-scores", "actuator-only", "help"));
             if (args.flag("help")) {
                 System.out.print(USAGE);
@@ -125,8 +128,6 @@ public final class AgentMain {
             Classifier classifier = classifier(args);
             FaceFinder finder = finderName == null ? null
                     : FinderLoader.open(finderName, null, args.doubleValue("finder-threshold", 0.5));
-            DoorPipeline pipeline = new DoorPipeline(finder, classifier,
-                    args.doubleValue("margin", SquareCrop.DEFAULT_MARGIN));
             String[] band = args.get("band", "400:600").split(":");
             if (band.length != 2) {
                 throw new IllegalArgumentException("--band must be LOW:HIGH, e.g. 400:600");
@@ -137,6 +138,21 @@ public final class AgentMain {
             AtomicReference<DoorUnit> unitRef = new AtomicReference<>();
             link = new MqttLink(broker, unit, () -> unitRef.get().statusPayload(false),
                     new OfflineBuffer(args.intValue("buffer", 10_000)));
+            String fleetKey = args.get("fleet-key", System.getenv("MASKGATE_FLEET_PUBLIC_KEY"));
+            if (fleetKey != null && !fleetKey.isBlank()) {
+                if (args.get("model") == null) {
+                    throw new IllegalArgumentException("over-the-air updates (--fleet-key) need --model FILE");
+                }
+                Path slots = Path.of(args.get("slots", io.maskgate.agent.inference.ModelLocator.home()
+                        .resolve("var/units/" + unit + "/slots").toString()));
+                classifier = io.maskgate.agent.ota.AgentOta.attach(unit, key,
+                        io.maskgate.protocol.FleetKey.parsePublic(fleetKey), slots, Path.of(args.get("model")),
+                        classifier.modelVersion(), args.intValue("mask-index", 1), link, clock);
+                System.out.printf("unit %s: over-the-air updates on (slots in %s), running %s%n", unit, slots,
+                        classifier.modelVersion());
+            }
+            DoorPipeline pipeline = new DoorPipeline(finder, classifier,
+                    args.doubleValue("margin", SquareCrop.DEFAULT_MARGIN));
             DoorUnit doorUnit = new DoorUnit(settings, frames, pipeline, link, key, clock, DoorUnit.firstSeqFor(clock));
             unitRef.set(doorUnit);
             link.start();

@@ -36,4 +36,20 @@ final class Checks {
             throw new IllegalArgumentException(field + " must be a finite number >= 0, got " + value);
         }
     }
+
+    static void reason(String reason) {
+        if (reason != null && (reason.length() > Limits.MAX_REASON_CHARS
+                || !reason.chars().allMatch(c -> c >= 0x20 && c <= 0x7E))) {
+            throw new IllegalArgumentException("reason must be at most " + Limits.MAX_REASON_CHARS
+                    + " printable ASCII characters");
+        }
+    }
+
+    /** Lowercase hex of exactly {@code length} characters. */
+    static void hex(String field, String value, int length) {
+        if (value == null || value.length() != length
+                || !value.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            throw new IllegalArgumentException(field + " must be " + length + " lowercase hex characters");
+        }
+    }
 }

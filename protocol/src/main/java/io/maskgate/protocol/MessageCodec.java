@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MessageCodec {
 
     private static final List<Class<?>> TYPES =
-            List.of(Decision.class, DoorCommand.class, CommandAck.class, UnitStatus.class, FrameUpload.class);
+            List.of(Decision.class, DoorCommand.class, CommandAck.class, UnitStatus.class, FrameUpload.class,
+                    OtaCommand.class, OtaReport.class, OtaFetch.class, OtaChunk.class, ModelManifest.class);
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -92,6 +93,26 @@ public final class MessageCodec {
 
     public FrameUpload decodeFrame(byte[] payload) throws ProtocolException {
         return decode(payload, FrameUpload.class);
+    }
+
+    public OtaCommand decodeOtaCommand(byte[] payload) throws ProtocolException {
+        return decode(payload, OtaCommand.class);
+    }
+
+    public OtaReport decodeOtaReport(byte[] payload) throws ProtocolException {
+        return decode(payload, OtaReport.class);
+    }
+
+    public OtaFetch decodeOtaFetch(byte[] payload) throws ProtocolException {
+        return decode(payload, OtaFetch.class);
+    }
+
+    public OtaChunk decodeOtaChunk(byte[] payload) throws ProtocolException {
+        return decode(payload, OtaChunk.class);
+    }
+
+    public ModelManifest decodeManifest(byte[] payload) throws ProtocolException {
+        return decode(payload, ModelManifest.class);
     }
 
     /**

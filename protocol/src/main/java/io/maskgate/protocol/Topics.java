@@ -17,6 +17,10 @@ public final class Topics {
     public static final String ALL_STATUS = PREFIX + "/units/+/status";
     /** reserved frame uploads of every unit. */
     public static final String ALL_FRAMES = PREFIX + "/units/+/frame";
+    /** OTA progress reports of every unit. */
+    public static final String ALL_OTA_REPORTS = PREFIX + "/units/+/ota-report";
+    /** OTA chunk requests of every unit. */
+    public static final String ALL_OTA_FETCHES = PREFIX + "/units/+/ota-fetch";
     /** actuator acks of every door. */
     public static final String ALL_ACKS = PREFIX + "/doors/+/ack";
     /** commands of every door (monitoring). */
@@ -50,9 +54,24 @@ public final class Topics {
         return unit(unitId, "frame");
     }
 
-    /** service -> unit, reserved for over-the-air model updates. */
+    /** service -> unit, QoS 1, signed {@link OtaCommand} (install / cancel a model). */
     public static String ota(String unitId) {
         return unit(unitId, "ota");
+    }
+
+    /** service -> unit, QoS 1, {@link OtaChunk} bytes of a model file (answers an {@link OtaFetch}). */
+    public static String otaChunk(String unitId) {
+        return unit(unitId, "ota-chunk");
+    }
+
+    /** unit -> service, QoS 1, signed {@link OtaFetch}: the next chunk wanted. */
+    public static String otaFetch(String unitId) {
+        return unit(unitId, "ota-fetch");
+    }
+
+    /** unit -> service, QoS 1, signed {@link OtaReport}. */
+    public static String otaReport(String unitId) {
+        return unit(unitId, "ota-report");
     }
 
     /** service -> actuator, QoS 1, signed {@link DoorCommand}. */

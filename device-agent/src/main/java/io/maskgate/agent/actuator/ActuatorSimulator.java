@@ -6,43 +6,27 @@ import io.maskgate.protocol.DoorCommand;
 import io.maskgate.protocol.MessageCodec;
 import io.maskgate.protocol.Topics;
 import io.maskgate.protocol.Verdict;
-import io.maskgate.protocol.transport.Reconnector;
+import io.maskgate.protocol.transport.MqttClients;
+import io.maskgate.protocol.transport.MqttConnection;
 import java.time.Duration;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * A door actuator on MQTT: subscribes to its door's command topic (QoS 1), lets the {@link CommandHandler} decide,
- * and publishes the signed ack on the door's ack topic. Acks are published from a separate thread (publishing
- * with QoS 1 from inside Paho's callback would block the thread that must read the PUBACK). Reconnects through
- * {@link Reconnector} with a jittered backoff of its own (Paho's automatic reconnect keeps one backoff for every
- * client in the JVM, which a fleet of actuators in one process would share) and subscribes on every connect.
+ * and publishes the signed ack on the door's ack topic. Runs on the shared {@link MqttConnection}: its own jittered
+ * reconnect loop (Paho's automatic reconnect keeps one backoff for every client in the JVM, which a fleet of
+ * actuators in one process would share), the subscription renewed on every connect, and commands handled off
+ * Paho's callback thread, so the QoS 1 ack can be published right away.
  */
 public final class ActuatorSimulator implements AutoCloseable {
 
     private final BrokerSettings broker;
     private final CommandHandler handler;
     private final MessageCodec codec = new MessageCodec();
-    private final ExecutorService acks;
     private final BiConsumer<Verdict<DoorCommand>, CommandAck> listener;
-    private MqttClient client;
-    private MqttConnectionOptions options;
-    private Reconnector reconnector;
+    private MqttConnection connection;
     private volatile boolean quiet;
-    private volatile boolean closed;
 
     /** @param listener called after each command with its verdict and the ack sent (null when none); may be null */
     public ActuatorSimulator(BrokerSettings broker, CommandHandler handler,
@@ -50,55 +34,20 @@ public final class ActuatorSimulator implements AutoCloseable {
         this.broker = broker;
         this.handler = handler;
         this.listener = listener;
-        this.acks = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "actuator-acks-" + handler.doorId());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
+    /** Connects and subscribes; throws when the first connect fails (the caller decides whether to go on). */
     public ActuatorSimulator start() throws MqttException {
-        client = new MqttClient(broker.url(), "actuator-" + handler.doorId(), new MemoryPersistence());
-        client.setTimeToWait(5_000);
-        client.setCallback(new Callback());
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        o.setAutomaticReconnect(false);
-        o.setConnectionTimeout(5);
-        o.setKeepAliveInterval(10);
-        if (broker.url().startsWith("tcp://")) {
-            o.setSocketFactory(io.maskgate.protocol.transport.NoDelaySocketFactory.get());
+        MqttClients.Spec spec = MqttClients.Spec.clean(broker.url(), broker.username(), broker.password());
+        connection = new MqttConnection("actuator-" + handler.doorId(), "actuator-" + handler.doorId(), spec,
+                () -> MqttClients.options(spec), Duration.ofMillis(100), Duration.ofSeconds(5), null, 16)
+                .subscribe(Topics.command(handler.doorId()), 1, this::onCommand)
+                .start();
+        if (!connection.connected()) {
+            connection.close();
+            throw new MqttException(MqttException.REASON_CODE_CLIENT_EXCEPTION);
         }
-        if (broker.username() != null) {
-            o.setUserName(broker.username());
-        }
-        if (broker.password() != null) {
-            o.setPassword(new String(broker.password()).getBytes(StandardCharsets.UTF_8));
-        }
-        options = o;
-        reconnector = new Reconnector("actuator-" + handler.doorId(), this::connectAndSubscribe, client::isConnected,
-                () -> !closed, Duration.ofMillis(100), Duration.ofSeconds(5), true);
-        connectAndSubscribe();
-        reconnector.markConnected();
         return this;
-    }
-
-    /**
-     * Connect, then subscribe (clean start: the broker kept no subscription). A subscribe that fails drops the
-     * connection again, so the next attempt starts from scratch: connected but unsubscribed would hear nothing.
-     */
-    private void connectAndSubscribe() throws MqttException {
-        client.connect(options);
-        try {
-            subscribe();
-        } catch (MqttException | RuntimeException e) {
-            try {
-                client.disconnectForcibly(0, 1_000, false);
-            } catch (MqttException | RuntimeException ignored) {
-                // the next attempt reconnects anyway
-            }
-            throw e;
-        }
     }
 
     /** No per-command log lines (fleet runs). */
@@ -109,16 +58,12 @@ public final class ActuatorSimulator implements AutoCloseable {
 
     /** Whether the MQTT connection is up right now. */
     public boolean connected() {
-        MqttClient c = client;
-        return c != null && c.isConnected();
+        MqttConnection c = connection;
+        return c != null && c.connected();
     }
 
     public CommandHandler handler() {
         return handler;
-    }
-
-    private void subscribe() throws MqttException {
-        client.subscribe(new MqttSubscription[]{new MqttSubscription(Topics.command(handler.doorId()), 1)});
     }
 
     private void onCommand(String topic, byte[] payload) {
@@ -136,14 +81,11 @@ public final class ActuatorSimulator implements AutoCloseable {
         }
         CommandAck ack = outcome.ack().orElse(null);
         if (ack != null) {
-            byte[] ackPayload = codec.encode(ack);
-            acks.execute(() -> {
-                try {
-                    client.publish(Topics.ack(handler.doorId()), ackPayload, 1, false);
-                } catch (MqttException e) {
-                    System.err.println("actuator " + handler.doorId() + ": ack not sent: " + e.getMessage());
-                }
-            });
+            try {
+                connection.publish(Topics.ack(handler.doorId()), codec.encode(ack), 1, false);
+            } catch (MqttException e) {
+                System.err.println("actuator " + handler.doorId() + ": ack not sent: " + e.getMessage());
+            }
         }
         if (listener != null) {
             listener.accept(v, ack);
@@ -152,71 +94,8 @@ public final class ActuatorSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        if (reconnector != null) {
-            reconnector.stop(); // a wait between attempts ends at once
-            try {
-                // a connect already under way finishes (or times out) before the client is closed
-                reconnector.awaitIdle(TimeUnit.SECONDS.toMillis(options.getConnectionTimeout() + 1L));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        acks.shutdown();
-        try {
-            acks.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (client != null) {
-            try {
-                if (client.isConnected()) {
-                    client.disconnect(1_000);
-                }
-                client.close(true);
-            } catch (MqttException e) {
-                try { // e.g. a connect still in progress: cut it and close
-                    client.disconnectForcibly(0, 1_000, false);
-                    client.close(true);
-                } catch (MqttException ignored) {
-                    // shutting down
-                }
-            }
-        }
-    }
-
-    private final class Callback implements MqttCallback {
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            onCommand(topic, message.getPayload());
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-            // subscriptions are renewed by start() and reconnect() (clean start: the broker kept none)
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-            if (!closed) {
-                if (!quiet) {
-                    System.out.printf("actuator %s: connection lost; reconnecting (door stays as it is, "
-                            + "an unlock still ends on time)%n", handler.doorId());
-                }
-                reconnector.trigger();
-            }
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        if (connection != null) {
+            connection.close();
         }
     }
 }

@@ -175,7 +175,10 @@ public final class Demo {
             System.out.println("demo: model " + model.get().version() + " (" + model.get().file() + ") via tinyml");
         }
         double fps = args.doubleValue("fps", 5);
-        startUnit("front-cam", "front-door", frontCam, frames, 11, fps, simulated, model, broker, clock, null);
+        io.maskgate.protocol.FleetKey fleetKey = simulated ? null
+                : io.maskgate.protocol.FleetKey.parsePublic(api.get("api/ota/fleet-key").get("publicKey").asText());
+        startUnit("front-cam", "front-door", frontCam, frames, 11, fps, simulated, model, broker, clock, fleetKey, var,
+                null);
         // lab-cam runs the whole door pipeline on scene photos (find -> crop -> classify) when the finder and the
         // scenes are there; otherwise it watches face crops like front-cam
         Path finderModel = home.resolve("models/maskgate-finder-v1/model.tflite");
@@ -183,10 +186,14 @@ public final class Demo {
         if (!simulated && Files.isRegularFile(finderModel) && Files.isDirectory(scenes)) {
             System.out.println("demo: lab-cam runs the door pipeline on whole scene photos (" + scenes
                     + ") with the face finder " + finderModel);
-            startUnit("lab-cam", "lab-door", labCam, scenes, 23, fps, false, model, broker, clock,
+            startUnit("lab-cam", "lab-door", labCam, scenes, 23, fps, false, model, broker, clock, fleetKey, var,
                     FinderLoader.open(finderModel.toString(), null, FinderDecoder.DEFAULT_THRESHOLD));
         } else {
-            startUnit("lab-cam", "lab-door", labCam, frames, 23, fps, simulated, model, broker, clock, null);
+            startUnit("lab-cam", "lab-door", labCam, frames, 23, fps, simulated, model, broker, clock, fleetKey, var,
+                    null);
+        }
+        if (!simulated) {
+            DemoRollout.schedule(api, home, model.get().file(), loops);
         }
 
         String op = "demo-operator:" + accounts.get("demo-operator");
@@ -211,8 +218,8 @@ public final class Demo {
     }
 
     private void startUnit(String unit, String door, HmacKey key, Path frames, long seed, double fps, boolean simulated,
-                           Optional<ModelLocator.Located> model, BrokerSettings broker, Clock clock, FaceFinder finder)
-            throws IOException {
+                           Optional<ModelLocator.Located> model, BrokerSettings broker, Clock clock,
+                           io.maskgate.protocol.FleetKey fleetKey, Path var, FaceFinder finder) throws Exception {
         int stand = (int) Math.max(3, Math.round(1.5 * fps));
         FolderFrameSource source = new FolderFrameSource(frames, stand, (int) Math.round(fps), seed, true,
                 finder != null);
@@ -220,6 +227,11 @@ public final class Demo {
                 : new TinymlClassifier(model.get().file(), model.get().maskIndex(), model.get().version());
         AtomicReference<DoorUnit> ref = new AtomicReference<>();
         MqttLink link = new MqttLink(broker, unit, () -> ref.get().statusPayload(false), new OfflineBuffer(10_000));
+        if (fleetKey != null) { // over-the-air model updates: two slots under var/demo/units/<unit>
+            classifier = io.maskgate.agent.ota.AgentOta.attach(unit, key, fleetKey,
+                    var.resolve("units").resolve(unit).resolve("slots"), model.get().file(), model.get().version(),
+                    model.get().maskIndex(), link, clock);
+        }
         DoorUnit doorUnit = new DoorUnit(UnitSettings.defaults(unit, door), source,
                 new DoorPipeline(finder, classifier, SquareCrop.DEFAULT_MARGIN), link, key, clock,
                 DoorUnit.firstSeqFor(clock));

@@ -28,10 +28,35 @@ public final class TinymlClassifier implements Classifier {
     private final String modelVersion;
 
     public TinymlClassifier(Path modelFile, int maskIndex, String modelVersion) throws IOException {
+        this(read(modelFile), maskIndex, modelVersion);
+    }
+
+    /** From the model's bytes (a model installed over the air). */
+    public TinymlClassifier(byte[] model, int maskIndex, String modelVersion) throws IOException {
+        this(parse(model), maskIndex, modelVersion);
+    }
+
+    private static TfliteModel read(Path modelFile) throws IOException {
         try {
-            interpreter = new Interpreter(TfliteModel.read(modelFile));
+            return TfliteModel.read(modelFile);
         } catch (ModelFormatException e) {
             throw new IOException("cannot run model " + modelFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TfliteModel parse(byte[] model) throws IOException {
+        try {
+            return TfliteModel.read(model);
+        } catch (ModelFormatException e) {
+            throw new IOException("cannot run the model: " + e.getMessage(), e);
+        }
+    }
+
+    private TinymlClassifier(TfliteModel model, int maskIndex, String modelVersion) throws IOException {
+        try {
+            interpreter = new Interpreter(model);
+        } catch (ModelFormatException e) {
+            throw new IOException("cannot run the model: " + e.getMessage(), e);
         }
         preprocessor = new ImagePreprocessor(interpreter.input());
         output = interpreter.output();
@@ -67,6 +92,11 @@ public final class TinymlClassifier implements Classifier {
             sum += Math.max(0, v);
         }
         return sum <= 0 ? 0 : Scores.perMille(Math.max(0, values[maskIndex]) / sum);
+    }
+
+    /** Tensor arena the model needs (TFLite Micro planning). */
+    public int arenaBytes() {
+        return interpreter.arenaBytes();
     }
 
     @Override

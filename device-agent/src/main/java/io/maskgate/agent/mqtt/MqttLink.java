@@ -1,63 +1,57 @@
 package io.maskgate.agent.mqtt;
 
 import io.maskgate.protocol.Topics;
+import io.maskgate.protocol.transport.MqttClients;
+import io.maskgate.protocol.transport.MqttConnection;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
- * A unit's MQTT v5 connection (Eclipse Paho). One sender thread publishes everything from the {@link OfflineBuffer}
- * in order with QoS 1, removing a message only after the broker's PUBACK, so a broker outage just lets the buffer
- * fill and reconnecting drains it in order (a message in flight at the cut may arrive twice; the service stores
- * (unit, seq) once). The unit's status is a single retained slot (latest wins, not buffered); the last will
- * publishes the offline status when the connection dies, and {@link #close()} publishes it explicitly.
+ * A unit's MQTT v5 connection, on the shared {@link MqttConnection} (its own reconnect loop, subscriptions renewed
+ * on every connect). One sender thread publishes everything from the {@link OfflineBuffer} in order with QoS 1,
+ * removing a message only after the broker's PUBACK, so a broker outage just lets the buffer fill and reconnecting
+ * drains it in order (a message in flight at the cut may arrive twice; the service stores (unit, seq) once). The
+ * unit's status is a single retained slot (latest wins, not buffered); the last will publishes the offline status
+ * when the connection dies, and {@link #close()} publishes it explicitly. Other parts of the unit (the OTA client)
+ * subscribe and publish on the same connection through {@link #subscribe} and {@link #publishNow}.
  */
 public final class MqttLink implements DecisionSink, AutoCloseable {
 
-    private static final long MIN_BACKOFF_MS = 200;
-    private static final long MAX_BACKOFF_MS = 5_000;
-
-    private final BrokerSettings broker;
-    private final String clientId;
     private final String statusTopic;
     private final Supplier<byte[]> offlineStatus;
     private final OfflineBuffer buffer;
+    private final MqttConnection connection;
     private final AtomicReference<byte[]> pendingStatus = new AtomicReference<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong connects = new AtomicLong();
     private final Thread sender;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile MqttClient client;
     private volatile boolean running = true;
-    private volatile boolean connected;
-    private long backoffMs = MIN_BACKOFF_MS;
 
     /**
      * @param unitId        the unit (client id and status topic)
      * @param offlineStatus encoded offline UnitStatus, evaluated at each connect (last will) and at close
      */
     public MqttLink(BrokerSettings broker, String unitId, Supplier<byte[]> offlineStatus, OfflineBuffer buffer) {
-        this.broker = broker;
-        this.clientId = "unit-" + unitId;
         this.statusTopic = Topics.status(unitId);
         this.offlineStatus = offlineStatus;
         this.buffer = buffer;
+        MqttClients.Spec spec = MqttClients.Spec.clean(broker.url(), broker.username(), broker.password());
+        this.connection = new MqttConnection("unit-" + unitId, "unit-" + unitId, spec,
+                () -> MqttClients.options(spec, statusTopic, offlineStatus.get()), Duration.ofMillis(200),
+                Duration.ofSeconds(5), null, 16).onConnect(connects::incrementAndGet);
         this.sender = new Thread(this::run, "mqtt-link-" + unitId);
         this.sender.setDaemon(true);
     }
 
+    /** Connects in the background and starts the sender. Subscribe before, so the first connect subscribes too. */
     public MqttLink start() {
+        connection.startAsync();
         sender.start();
         return this;
     }
@@ -68,6 +62,23 @@ public final class MqttLink implements DecisionSink, AutoCloseable {
         buffer.add(new OfflineBuffer.Outgoing(topic, payload));
     }
 
+    /** Publishes QoS 1 now, not through the offline buffer (OTA fetches and reports: stale ones are useless). */
+    public void publishNow(String topic, byte[] payload) throws MqttException {
+        connection.publish(topic, payload, 1, false);
+    }
+
+    /** Adds a subscription on the unit's connection (renewed on every reconnect). */
+    public MqttLink subscribe(String filter, MqttConnection.Handler handler) {
+        connection.subscribe(filter, 1, handler);
+        return this;
+    }
+
+    /** Runs after every (re)connect, once the subscriptions are in place. */
+    public MqttLink onConnect(Runnable action) {
+        connection.onConnect(action);
+        return this;
+    }
+
     /** Sets the latest retained status; replaces one not yet sent. */
     @Override
     public void status(byte[] payload) {
@@ -75,7 +86,12 @@ public final class MqttLink implements DecisionSink, AutoCloseable {
     }
 
     public boolean connected() {
-        return connected;
+        return connection.connected();
+    }
+
+    /** Drops the connection without a clean disconnect (tests: a unit going offline); it reconnects by itself. */
+    public void cut() {
+        connection.cut();
     }
 
     @Override
@@ -99,7 +115,8 @@ public final class MqttLink implements DecisionSink, AutoCloseable {
     private void run() {
         try {
             while (running) {
-                if (!ensureConnected()) {
+                if (!connection.connected()) {
+                    Thread.sleep(50);
                     continue;
                 }
                 byte[] status = pendingStatus.getAndSet(null);
@@ -120,77 +137,13 @@ public final class MqttLink implements DecisionSink, AutoCloseable {
         }
     }
 
-    private boolean ensureConnected() throws InterruptedException {
-        if (connected && client != null && client.isConnected()) {
-            return true;
-        }
-        connected = false;
-        dispose();
+    private boolean send(String topic, byte[] payload, boolean retained) throws InterruptedException {
         try {
-            MqttClient c = new MqttClient(broker.url(), clientId, new MemoryPersistence());
-            c.setTimeToWait(5_000);
-            c.setCallback(new Callback());
-            c.connect(options());
-            client = c;
-            connected = true;
-            connects.incrementAndGet();
-            backoffMs = MIN_BACKOFF_MS;
+            connection.publishAndWait(topic, payload, retained, 5_000);
             return true;
         } catch (MqttException | RuntimeException e) {
-            dispose();
-            Thread.sleep(backoffMs);
-            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+            Thread.sleep(50); // the connection's own loop reconnects
             return false;
-        }
-    }
-
-    private MqttConnectionOptions options() {
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        o.setAutomaticReconnect(false);
-        o.setConnectionTimeout(5);
-        o.setKeepAliveInterval(10);
-        if (broker.url().startsWith("tcp://")) {
-            o.setSocketFactory(io.maskgate.protocol.transport.NoDelaySocketFactory.get());
-        }
-        o.setWill(statusTopic, new MqttMessage(offlineStatus.get(), 1, true, new MqttProperties()));
-        if (broker.username() != null) {
-            o.setUserName(broker.username());
-        }
-        if (broker.password() != null) {
-            o.setPassword(new String(broker.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        return o;
-    }
-
-    private boolean send(String topic, byte[] payload, boolean retained) {
-        MqttClient c = client;
-        if (c == null) {
-            return false;
-        }
-        try {
-            c.publish(topic, payload, 1, retained);
-            return true;
-        } catch (MqttException | RuntimeException e) {
-            connected = false;
-            return false;
-        }
-    }
-
-    private void dispose() {
-        MqttClient c = client;
-        client = null;
-        if (c != null) {
-            try {
-                c.disconnectForcibly(0, 100, false);
-            } catch (MqttException | RuntimeException ignored) {
-                // already gone
-            }
-            try {
-                c.close(true);
-            } catch (MqttException | RuntimeException ignored) {
-                // already closed
-            }
         }
     }
 
@@ -204,43 +157,13 @@ public final class MqttLink implements DecisionSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        MqttClient c = client;
-        if (c != null && c.isConnected()) {
+        if (connection.connected()) {
             try {
-                c.publish(statusTopic, offlineStatus.get(), 1, true);
-                c.disconnect(2_000);
+                connection.publishAndWait(statusTopic, offlineStatus.get(), true, 2_000);
             } catch (MqttException | RuntimeException ignored) {
                 // the will covers it
             }
         }
-        dispose();
-        connected = false;
-    }
-
-    private final class Callback implements MqttCallback {
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-            connected = false;
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
+        connection.close();
     }
 }

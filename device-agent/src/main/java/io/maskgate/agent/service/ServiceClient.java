@@ -74,7 +74,58 @@ public final class ServiceClient {
         return send(request, path);
     }
 
-    private JsonNode post(String path, Object body) throws IOException {
+    /**
+     * Uploads a model version (multipart, as {@code POST /api/models}); returns the answer with the gate report
+     * whether the gate passed it (201) or refused it (422).
+     */
+    public JsonNode publishModel(String version, byte[] tflite, String labels, String card, String baseline)
+            throws IOException {
+        String boundary = "maskgate" + java.util.UUID.randomUUID().toString().replace("-", "");
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        part(body, boundary, "version", null, version.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        part(body, boundary, "model", "model.tflite", tflite);
+        part(body, boundary, "labels", "labels.txt", labels.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (card != null) {
+            part(body, boundary, "card", "model-card.json", card.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (baseline != null) {
+            part(body, boundary, "baseline", null, baseline.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("api/models")).timeout(Duration.ofMinutes(5))
+                .header("Authorization", authorization)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted uploading the model", e);
+        }
+        if (response.statusCode() != 201 && response.statusCode() != 422) {
+            throw new IOException("POST api/models -> HTTP " + response.statusCode() + ": "
+                    + abbreviate(response.body()));
+        }
+        return json.readTree(response.body());
+    }
+
+    private static void part(java.io.ByteArrayOutputStream out, String boundary, String name, String filename,
+                             byte[] content) {
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\""
+                + (filename == null ? "" : "; filename=\"" + filename + "\"") + "\r\nContent-Type: "
+                + (filename == null ? "text/plain" : "application/octet-stream") + "\r\n\r\n";
+        out.writeBytes(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.writeBytes(content);
+        out.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /** POSTs a JSON body (null = {}) and returns the JSON answer; IOException on a non-2xx status. */
+    public JsonNode post(String path, Object body) throws IOException {
+        if (body == null) {
+            body = java.util.Map.of();
+        }
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", authorization).header("Content-Type", "application/json")
                 .header("Accept", "application/json")

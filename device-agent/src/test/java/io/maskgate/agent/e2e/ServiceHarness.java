@@ -53,6 +53,14 @@ public final class ServiceHarness implements AutoCloseable {
         p.put("maskgate.security.admin-user", admin);
         p.put("maskgate.security.admin-password", password);
         p.put("maskgate.data-dir", data.toString());
+        // OTA (issue 9): a fleet key of this run, the shipped model and the datasets for the gate, a quick engine
+        Path repo = Path.of("").toAbsolutePath().getParent();
+        p.put("maskgate.ota.fleet-key", io.maskgate.protocol.FleetKey.generate().seedBase64Url());
+        p.put("maskgate.ota.shipped-model", repo.resolve("models/maskgate-tiny-v1").toString());
+        String datasets = System.getenv("MASKGATE_DATA");
+        p.put("maskgate.ota.data", datasets != null && !datasets.isBlank() ? datasets
+                : repo.resolve("../shared/datasets").normalize().toString());
+        p.put("maskgate.ota.rollouts.tick", "200ms");
         String db = System.getenv("MASKGATE_IT_DB_URL");
         if (db != null && !db.isBlank()) {
             p.put("spring.datasource.url", db);
@@ -83,6 +91,11 @@ public final class ServiceHarness implements AutoCloseable {
             Thread.sleep(100);
         }
         return true;
+    }
+
+    /** A bean of the running service (test set-up that has no REST form, e.g. publishing a model). */
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
     }
 
     public ServiceClient client() {

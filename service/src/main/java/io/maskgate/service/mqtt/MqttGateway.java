@@ -1,6 +1,7 @@
 package io.maskgate.service.mqtt;
 
 import io.maskgate.protocol.Topics;
+import io.maskgate.protocol.transport.MqttClients;
 import io.maskgate.protocol.transport.Reconnector;
 import io.maskgate.service.command.CommandDispatcher;
 import io.maskgate.service.config.MaskGateProperties;
@@ -97,24 +98,13 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
 
     /** Ingest: persistent session. Commands: a clean session (a lost command simply expires and is retried). */
     private MqttConnectionOptions options(boolean commandClient) {
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(commandClient);
-        o.setSessionExpiryInterval(commandClient ? 0L : config.sessionExpiry().toSeconds());
+        String password = holder.endpoint().password();
+        MqttClients.Spec spec = new MqttClients.Spec(holder.endpoint().url(), holder.endpoint().username(),
+                StringUtils.hasText(password) ? password.toCharArray() : null, commandClient,
+                commandClient ? 0L : config.sessionExpiry().toSeconds(), 30,
+                (int) Math.max(1, config.connectTimeout().toSeconds()), config.inflight());
         // our own Reconnector: Paho's automatic reconnect shares one backoff among all clients (see Reconnector)
-        o.setAutomaticReconnect(false);
-        o.setReceiveMaximum(config.inflight());
-        o.setKeepAliveInterval(30);
-        if (holder.endpoint().url().startsWith("tcp://")) {
-            o.setSocketFactory(io.maskgate.protocol.transport.NoDelaySocketFactory.get());
-        }
-        o.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
-        if (StringUtils.hasText(holder.endpoint().username())) {
-            o.setUserName(holder.endpoint().username());
-        }
-        if (StringUtils.hasText(holder.endpoint().password())) {
-            o.setPassword(holder.endpoint().password().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        return o;
+        return MqttClients.options(spec);
     }
 
     @Override

@@ -49,6 +49,11 @@ public class UnitPresence {
         return latest.values().stream().filter(UnitStatus::online).count();
     }
 
+    /** The model version the unit's latest status named (informational, unsigned). */
+    public java.util.Optional<String> modelVersion(String unitId) {
+        return java.util.Optional.ofNullable(latest.get(unitId)).map(UnitStatus::modelVersion);
+    }
+
     public boolean isOnline(String unitId) {
         UnitStatus s = latest.get(unitId);
         return s != null && s.online();

@@ -37,10 +37,12 @@ class SecurityConfig {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
                                 "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
-                                "/error").permitAll()
+                                "/error", "/api/ota/fleet-key").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/doors/*/unlock", "/api/doors/*/lock")
                         .hasAnyRole(admin, operator)
-                        .requestMatchers(HttpMethod.GET, "/api/doors/**", "/api/units/**", "/api/events/**")
+                        .requestMatchers(HttpMethod.GET, "/api/models/*/file").hasRole(admin)
+                        .requestMatchers(HttpMethod.GET, "/api/doors/**", "/api/units/**", "/api/events/**",
+                                "/api/models/**", "/api/rollouts/**", "/api/fleet/**")
                         .hasAnyRole(admin, operator)
                         .requestMatchers("/api/disputes/export").hasRole(admin)
                         .requestMatchers("/api/disputes", "/api/disputes/**").hasAnyRole(admin, operator)

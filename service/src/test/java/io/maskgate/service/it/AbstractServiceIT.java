@@ -51,6 +51,9 @@ public abstract class AbstractServiceIT {
         r.add("maskgate.security.admin-password", () -> ADMIN_PASSWORD);
         r.add("maskgate.data-dir", () -> ItInfrastructure.tempDir().resolve("data").toString());
         r.add("maskgate.verify.models-dir", () -> Frames.modelsDir().toString());
+        r.add("maskgate.ota.fleet-key", () -> ItInfrastructure.FLEET_KEY);
+        r.add("maskgate.ota.shipped-model", () -> io.maskgate.service.model.ModelMutations.shippedDir().toString());
+        r.add("maskgate.ota.data", () -> io.maskgate.service.model.ModelMutations.dataDir().toString());
     }
 
     @Autowired

@@ -24,6 +24,9 @@ public final class ItInfrastructure {
     /** Master key of the test contexts. */
     public static final String MASTER_KEY = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
 
+    /** Fleet manifest key (Ed25519 seed) of the test contexts. */
+    public static final String FLEET_KEY = io.maskgate.protocol.FleetKey.generate().seedBase64Url();
+
     private static EmbeddedPostgres postgres;
     private static EmbeddedBroker broker;
     private static Path tempDir;

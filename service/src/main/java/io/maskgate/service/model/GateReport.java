@@ -1,0 +1,44 @@
+package io.maskgate.service.model;
+
+import java.util.List;
+
+/**
+ * What the validation gate found about one upload: each check with its verdict and a reason a person can act on,
+ * the model's measured facts, and the accuracy comparison. Stored with the version and shown by the API.
+ *
+ * @param passed    true only when every check passed
+ * @param checks    in the order run; a check that could not run (an earlier one failed) is absent
+ * @param facts     null when the file does not parse
+ * @param accuracy  null when the model could not be evaluated
+ * @param selfTests the self-test vectors put in the manifest (empty when refused)
+ */
+public record GateReport(String version, String sha256, long sizeBytes, boolean passed, List<Check> checks,
+                         Facts facts, Accuracy accuracy, List<String> selfTests, long elapsedMs) {
+
+    /** One check. */
+    public record Check(String name, boolean passed, String detail) {
+    }
+
+    /** Measured from the graph (tinyml's ModelFacts). */
+    public record Facts(List<String> ops, long params, long macs, int arenaBytes, double estimatedFps,
+                        String input, String output) {
+    }
+
+    /**
+     * Accuracy on the configured validation folders, and the deployed model's on the same images.
+     *
+     * @param percent          this model's accuracy in percent
+     * @param baselineVersion  the deployed model compared against (null for the first model)
+     * @param baselinePercent  its accuracy on the same images
+     * @param minimumPercent   what this model needed (baseline minus margin)
+     */
+    public record Accuracy(int images, int correct, double percent, String baselineVersion, Double baselinePercent,
+                           Double minimumPercent, List<String> folders) {
+    }
+
+    /** The first failed check's reason, for a one-line answer. */
+    public String refusal() {
+        return checks.stream().filter(c -> !c.passed()).map(c -> c.name() + ": " + c.detail()).findFirst()
+                .orElse(null);
+    }
+}
