@@ -17,6 +17,12 @@ public record CommandAck(int v, String commandId, String doorId, AckStatus statu
 
     public static final String TYPE = "ack";
 
+    /**
+     * Reason of a REJECTED ack for a valid command the actuator did not execute because it was issued before the
+     * last command it executed (a re-sent UNLOCK arriving after a LOCK): expected, not an alert.
+     */
+    public static final String SUPERSEDED = "SUPERSEDED";
+
     public CommandAck {
         Checks.version(v);
         Ids.require("commandId", commandId);

@@ -62,11 +62,34 @@ public final class Ids {
         return true;
     }
 
+    /**
+     * A value for an error detail: at most 40 characters, quoted, with the backslash and every control character
+     * (C0, DEL, C1; U+0000 included) written as an escape. Details end up in logs and in the event log, and
+     * PostgreSQL refuses U+0000 in text, so a hostile field name must never carry one through.
+     */
     static String quote(String s) {
         if (s == null) {
             return "null";
         }
-        String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        return '"' + shown.replace("\n", "\\n") + '"';
+        boolean cut = s.length() > 40;
+        String shown = cut ? s.substring(0, 40) : s;
+        StringBuilder sb = new StringBuilder(shown.length() + 8).append('"');
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append(cut ? "...\"" : "\"").toString();
     }
 }

@@ -46,4 +46,16 @@ class IdsTest {
         assertTrue(Ids.isLabel("v1.2 (beta)"));
         assertFalse(Ids.isLabel("x\n"));
     }
+
+    @Test
+    void quoteShowsEveryControlCharacterAsAnEscapeSoRejectDetailsAreSafeToStore() {
+        String hostile = "x\u0000y\u0001\u001f\u007f\u0085\t\r\n\\z";
+        String quoted = Ids.quote(hostile);
+        for (char c : quoted.toCharArray()) {
+            assertFalse(Character.isISOControl(c), () -> "control character U+" + Integer.toHexString(c)
+                    + " left in " + quoted);
+        }
+        assertEquals("\"x\\u0000y\\u0001\\u001f\\u007f\\u0085\\t\\r\\n\\\\z\"", quoted);
+        assertEquals("\"plain\"", Ids.quote("plain"));
+    }
 }

@@ -71,6 +71,9 @@ public final class ActuatorSimulator implements AutoCloseable {
         Verdict<DoorCommand> v = outcome.verdict();
         if (quiet) {
             // counted by the listener
+        } else if (outcome.superseded()) {
+            System.out.printf("actuator %s: NOT EXECUTED %s %s: issued before the last command executed%n",
+                    handler.doorId(), v.message().action(), v.message().commandId());
         } else if (v.accepted()) {
             DoorCommand c = v.message();
             System.out.printf("actuator %s: %s %s for %d ms (attempt %d)%n", handler.doorId(), c.action(),

@@ -20,13 +20,23 @@ import java.util.Optional;
  * The actuator's decision on one command, without MQTT: verify (door, signature, expiry, replay) with the
  * protocol's {@link CommandVerifier}, move the {@link DoorLock} only for an accepted command, and produce the
  * signed ack. Rejected commands leave the lock as it is (locked unless an earlier valid unlock is still running)
- * and are counted by reason. A re-delivered command that was already executed is not executed again; its
+ * and are counted by reason. Commands are executed in issue order: one issued before the last executed command
+ * (a re-sent UNLOCK arriving after an operator's LOCK) is refused as SUPERSEDED. A re-delivered command that was already executed is not executed again; its
  * original ack is sent again so a service retry after a lost ack still completes.
  */
 public final class CommandHandler {
 
     /** What happened to one command: the verdict and the ack to publish, if any. */
-    public record Outcome(Verdict<DoorCommand> verdict, Optional<CommandAck> ack) {
+    public record Outcome(Verdict<DoorCommand> verdict, Optional<CommandAck> ack, boolean superseded) {
+
+        public Outcome(Verdict<DoorCommand> verdict, Optional<CommandAck> ack) {
+            this(verdict, ack, false);
+        }
+
+        /** Whether the door moved: a valid command that was not superseded by a newer one. */
+        public boolean executed() {
+            return verdict.accepted() && !superseded;
+        }
     }
 
     private static final int REMEMBERED_ACKS = 1024;
@@ -37,6 +47,9 @@ public final class CommandHandler {
     private final DoorLock lock;
     private final Clock clock;
     private final Map<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
+    /** Issue time of the newest command executed: an older one arriving later is SUPERSEDED. */
+    private long lastExecutedIssuedAt = Long.MIN_VALUE;
+    private long superseded;
     private final Map<String, CommandAck> executed = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CommandAck> eldest) {
@@ -55,7 +68,14 @@ public final class CommandHandler {
     public synchronized Outcome handle(String topic, byte[] payload) {
         Verdict<DoorCommand> verdict = verifier.verify(topic, payload);
         DoorCommand command = verdict.message();
+        if (verdict.accepted() && command.issuedAt() < lastExecutedIssuedAt) {
+            // commands are executed in the order the service issued them, not the order they arrive in
+            superseded++;
+            return new Outcome(verdict, Optional.of(sign(command.commandId(), AckStatus.REJECTED,
+                    CommandAck.SUPERSEDED)), true);
+        }
         if (verdict.accepted()) {
+            lastExecutedIssuedAt = command.issuedAt();
             if (command.action() == DoorAction.UNLOCK) {
                 lock.unlockFor(command.durationMs());
             } else {
@@ -74,6 +94,11 @@ public final class CommandHandler {
             return new Outcome(verdict, Optional.of(sign(command.commandId(), AckStatus.REJECTED, verdict.reason().name())));
         }
         return new Outcome(verdict, Optional.empty()); // forged, malformed or not ours: no signed answer
+    }
+
+    /** Valid commands not executed because a newer one had been (see {@link CommandAck#SUPERSEDED}). */
+    public synchronized long supersededCount() {
+        return superseded;
     }
 
     public synchronized Map<RejectReason, Long> rejectedByReason() {

@@ -50,6 +50,34 @@ class CommandHandlerTest {
         assertFalse(handler.lock().unlocked());
     }
 
+    /**
+     * Issue 11 (low): the first attempt of an UNLOCK is lost, the operator locks, then the service's retry of the
+     * UNLOCK (same issue time, attempt 2) arrives after the LOCK: the actuator orders commands by issue time, so
+     * the older UNLOCK must not reopen the door.
+     */
+    @Test
+    void anUnlockIssuedBeforeTheLastExecutedLockNeverReopensTheDoor() {
+        long unlockIssued = clock.millis();
+        byte[] retry = codec.encode(Signer.sign(DoorCommand.unsigned("c-1", "door-1", DoorAction.UNLOCK, 3000,
+                unlockIssued, unlockIssued + 10_000, 2), key));
+        clock.advance(300);
+        CommandHandler.Outcome locked = handler.handle(Topics.command("door-1"), command("c-2", DoorAction.LOCK, 0));
+        assertTrue(locked.verdict().accepted());
+        clock.advance(700);
+        CommandHandler.Outcome o = handler.handle(Topics.command("door-1"), retry);
+        assertFalse(handler.lock().unlocked());
+        assertEquals(0, handler.lock().unlocks());
+        assertTrue(o.superseded());
+        assertFalse(o.executed());
+        assertEquals(1, handler.supersededCount());
+        assertEquals(AckStatus.REJECTED, o.ack().orElseThrow().status());
+        assertEquals("SUPERSEDED", o.ack().orElseThrow().reason());
+        // a newer UNLOCK still works
+        assertTrue(handler.handle(Topics.command("door-1"), command("c-3", DoorAction.UNLOCK, 3000)).verdict()
+                .accepted());
+        assertTrue(handler.lock().unlocked());
+    }
+
     @Test
     void commandThatExpiresInFlightIsRefused() {
         byte[] payload = command("c-1", DoorAction.UNLOCK, 3000); // expires 10 s after issue

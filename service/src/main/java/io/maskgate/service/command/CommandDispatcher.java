@@ -47,6 +47,8 @@ public class CommandDispatcher {
         final long firstSentNanos;
         final CommandOrigin origin;
         volatile DoorCommand current;
+        /** A later LOCK of the door cancelled this UNLOCK's retries (the id of that LOCK). */
+        volatile String supersededBy;
 
         Pending(DoorCommand command, CommandOrigin origin, long firstSentNanos) {
             this.current = command;
@@ -91,24 +93,29 @@ public class CommandDispatcher {
     }
 
     /**
-     * Signs and publishes a command for {@code doorId}.
+     * Signs and publishes a command for {@code doorId}. A LOCK first cancels the retries of every UNLOCK of the
+     * door still waiting for its ack, so a re-sent UNLOCK can never reopen a door an operator just locked (the
+     * actuator also refuses commands issued before the last one it executed).
      *
      * @param startNanos when the triggering decision arrived (for the decision->command latency), or -1
-     * @return the command sent, or empty when the door has no actuator key (nothing sent: stays locked)
+     * @return the command issued, or empty when the door has no actuator key (nothing sent: stays locked)
      */
-    public Optional<DoorCommand> issue(String doorId, DoorAction action, long durationMs, CommandOrigin origin,
-                                       long startNanos) {
+    public Optional<IssuedCommand> issue(String doorId, DoorAction action, long durationMs, CommandOrigin origin,
+                                         long startNanos) {
         Optional<DoorRegistry.CachedDoor> door = doors.find(doorId);
-        long now = clock.millis();
+        Instant at = eventTime(origin);
         if (door.isEmpty()) {
             metrics.command("no_key");
-            events.enqueue(EventRecord.of(Instant.ofEpochMilli(now), EventKind.ALERT, "COMMAND_NOT_SENT",
-                    "UNKNOWN_DOOR", origin.unitId(), doorId, origin.seq(), null, origin.actor(), null));
+            events.enqueue(EventRecord.alert(at, "COMMAND_NOT_SENT", "UNKNOWN_DOOR", doorId, null, origin, null));
             return Optional.empty();
         }
+        long now = clock.millis();
         String id = UUID.randomUUID().toString();
         DoorCommand command = Signer.sign(DoorCommand.unsigned(id, doorId, action, durationMs, now, now + ttlMs, 1),
                 door.get().actuatorKey());
+        if (action == DoorAction.LOCK) {
+            supersedeUnlocks(doorId, id);
+        }
         Pending p = new Pending(command, origin, System.nanoTime());
         pending.put(id, p);
         boolean sent = send(command);
@@ -116,11 +123,18 @@ public class CommandDispatcher {
             metrics.decisionToCommand(System.nanoTime() - startNanos);
         }
         timer.schedule(() -> onTimeout(id), ackTimeoutMs, TimeUnit.MILLISECONDS);
-        events.enqueue(EventRecord.of(Instant.ofEpochMilli(now), EventKind.COMMAND, sent ? "SENT" : "SEND_FAILED",
-                action.name(), origin.unitId(), doorId, origin.seq(), id, origin.actor(),
+        events.enqueue(EventRecord.command(at, sent ? "SENT" : "SEND_FAILED", command, origin,
                 "attempt=1 durationMs=" + durationMs + " expiresAt=" + command.expiresAt()));
-        events.enqueue(record(command, "SENT", origin, null, null));
-        return Optional.of(command);
+        events.enqueue(CommandRecord.of(command, CommandStatus.SENT, origin));
+        return Optional.of(new IssuedCommand(command, sent));
+    }
+
+    private void supersedeUnlocks(String doorId, String lockId) {
+        for (Pending p : pending.values()) {
+            if (p.current.action() == DoorAction.UNLOCK && p.current.doorId().equals(doorId)) {
+                p.supersededBy = lockId;
+            }
+        }
     }
 
     /** Handles a payload from a door's ack topic. */
@@ -145,13 +159,17 @@ public class CommandDispatcher {
         }
         metrics.ackLatency(System.nanoTime() - p.firstSentNanos);
         boolean done = ack.status() == AckStatus.DONE;
-        metrics.command(done ? "acked" : "rejected");
+        // the actuator refusing an UNLOCK older than its last executed LOCK is the intended outcome, no alert
+        boolean superseded = !done && CommandAck.SUPERSEDED.equals(ack.reason());
+        metrics.command(done ? "acked" : superseded ? "superseded" : "rejected");
         events.enqueue(EventRecord.of(now, EventKind.ACK, ack.status().name(), ack.reason(), p.origin.unitId(),
                 ack.doorId(), p.origin.seq(), ack.commandId(), p.origin.actor(), "attempt=" + p.current.attempt()));
-        events.enqueue(record(p.current, done ? "DONE" : "REJECTED", p.origin, ack.reason(), now));
-        if (!done) {
-            events.enqueue(EventRecord.of(now, EventKind.ALERT, "ACTUATOR_REJECTED", ack.reason(),
-                    p.origin.unitId(), ack.doorId(), p.origin.seq(), ack.commandId(), p.origin.actor(), null));
+        CommandStatus status = done ? CommandStatus.DONE
+                : superseded ? CommandStatus.SUPERSEDED : CommandStatus.REJECTED;
+        events.enqueue(CommandRecord.acked(p.current, status, p.origin, ack.reason(), now));
+        if (status == CommandStatus.REJECTED) {
+            events.enqueue(EventRecord.alert(now, "ACTUATOR_REJECTED", ack.reason(), ack.doorId(), ack.commandId(),
+                    p.origin, null));
         }
     }
 
@@ -167,6 +185,16 @@ public class CommandDispatcher {
         }
         DoorCommand last = p.current;
         long now = clock.millis();
+        Instant at = clock.instant();
+        if (p.supersededBy != null) {
+            if (pending.remove(id, p)) {
+                metrics.command("superseded");
+                events.enqueue(EventRecord.command(at, "SUPERSEDED", last, p.origin,
+                        "retries cancelled by LOCK " + p.supersededBy + " after attempt " + last.attempt()));
+                events.enqueue(CommandRecord.of(last, CommandStatus.SUPERSEDED, p.origin));
+            }
+            return;
+        }
         boolean stillValid = now + ackTimeoutMs / 2 < last.expiresAt();
         if (last.attempt() < maxAttempts && stillValid) {
             Optional<DoorRegistry.CachedDoor> door = doors.find(last.doorId());
@@ -175,9 +203,9 @@ public class CommandDispatcher {
                 p.current = next;
                 boolean sent = send(next);
                 metrics.command("retried");
-                events.enqueue(EventRecord.of(Instant.ofEpochMilli(now), EventKind.COMMAND,
-                        sent ? "RESENT" : "SEND_FAILED", next.action().name(), p.origin.unitId(), next.doorId(),
-                        p.origin.seq(), id, p.origin.actor(), "attempt=" + next.attempt()));
+                events.enqueue(EventRecord.command(at, sent ? "RESENT" : "SEND_FAILED", next, p.origin,
+                        "attempt=" + next.attempt()));
+                events.enqueue(CommandRecord.of(next, CommandStatus.RESENT, p.origin));
                 timer.schedule(() -> onTimeout(id), ackTimeoutMs, TimeUnit.MILLISECONDS);
                 return;
             }
@@ -186,10 +214,9 @@ public class CommandDispatcher {
             metrics.command("no_ack");
             log.warn("no ack for command {} to door {} after {} attempt(s); door assumed locked", id,
                     last.doorId(), last.attempt());
-            Instant at = Instant.ofEpochMilli(now);
-            events.enqueue(EventRecord.of(at, EventKind.ALERT, "NO_ACK", last.action().name(), p.origin.unitId(),
-                    last.doorId(), p.origin.seq(), id, p.origin.actor(), "attempts=" + last.attempt()));
-            events.enqueue(record(last, "NO_ACK", p.origin, null, null));
+            events.enqueue(EventRecord.alert(at, "NO_ACK", last.action().name(), last.doorId(), id, p.origin,
+                    "attempts=" + last.attempt()));
+            events.enqueue(CommandRecord.of(last, CommandStatus.NO_ACK, p.origin));
         }
     }
 
@@ -220,11 +247,11 @@ public class CommandDispatcher {
         return e instanceof org.eclipse.paho.mqttv5.common.MqttException m && m.getReasonCode() == 32202;
     }
 
-    private static CommandRecord record(DoorCommand c, String status, CommandOrigin origin, String ackReason,
-                                        Instant ackedAt) {
-        return new CommandRecord(c.commandId(), c.doorId(), c.action().name(), c.durationMs(),
-                Instant.ofEpochMilli(c.issuedAt()), Instant.ofEpochMilli(c.expiresAt()), c.attempt(), status,
-                origin.kind(), origin.unitId(), origin.seq(), origin.actor(), ackReason, ackedAt);
+    /** Now, but never before the cause's own event (microsecond steps: what PostgreSQL stores). */
+    private Instant eventTime(CommandOrigin origin) {
+        Instant now = clock.instant();
+        Instant after = origin.since() == null ? null : origin.since().plusNanos(1_000);
+        return after != null && now.isBefore(after) ? after : now;
     }
 
     @PreDestroy

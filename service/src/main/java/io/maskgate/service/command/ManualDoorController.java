@@ -76,10 +76,18 @@ public class ManualDoorController {
         String reason = request == null ? null : request.reason();
         audit.record(actor, "MANUAL_" + action.name(), doorId, "durationMs=" + duration
                 + (reason == null ? "" : " reason=" + reason));
-        DoorCommand command = commands.issue(doorId, action, duration, CommandOrigin.manual(actor), -1)
+        Instant at = Instant.now();
+        IssuedCommand issued = commands.issue(doorId, action, duration, CommandOrigin.manual(actor, at), -1)
                 .orElseThrow(() -> new IllegalStateException("door " + doorId + " has no actuator key"));
-        events.enqueue(EventRecord.of(Instant.now(), EventKind.MANUAL, action.name(), reason, null, doorId, null,
+        DoorCommand command = issued.command();
+        events.enqueue(EventRecord.of(at, EventKind.MANUAL, action.name(), reason, null, doorId, null,
                 command.commandId(), actor, "durationMs=" + duration));
+        if (!issued.published()) {
+            // the dispatcher keeps retrying while the command is valid, but the operator must not read 202 as "sent"
+            throw new CommandNotPublishedException("command " + command.commandId() + " to door " + doorId
+                    + " could not be handed to the MQTT broker; it is retried until it expires at "
+                    + Instant.ofEpochMilli(command.expiresAt()));
+        }
         return new ManualResponse(command.commandId(), doorId, action, duration, command.expiresAt());
     }
 }

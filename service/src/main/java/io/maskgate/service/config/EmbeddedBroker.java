@@ -41,6 +41,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                         <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
                       </listeners>
                       <persistence><mode>%s</mode></persistence>
+                      <!-- HiveMQ's default silently discards QoS 1 messages past 1,000 queued per client: a
+                           backlog of decisions after a restart is normal, so allow as many as the deploy/ Mosquitto -->
+                      <mqtt><queued-messages><max-queue-size>100000</max-queue-size></queued-messages></mqtt>
                       <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                     </hivemq>
                     """.formatted(actual, persistent ? "file" : "in-memory"));

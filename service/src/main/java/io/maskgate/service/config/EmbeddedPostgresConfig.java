@@ -18,8 +18,9 @@ import org.springframework.util.StringUtils;
 
 /**
  * Zero-setup database: when no {@code spring.datasource.url} is configured, start an embedded PostgreSQL whose
- * data survives restarts under {@code <data-dir>/postgres}. With a configured URL this class does nothing and
- * Spring Boot's normal DataSource is used.
+ * data survives restarts under {@code <data-dir>/postgres}. A PostgreSQL left running by a killed service on that
+ * directory is stopped first ({@link OrphanPostgres}). With a configured URL this class does nothing and Spring
+ * Boot's normal DataSource is used.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedPostgresConfig.NoDatasourceUrl.class)
@@ -31,6 +32,7 @@ public class EmbeddedPostgresConfig {
     EmbeddedPostgres embeddedPostgres(MaskGateProperties properties) throws IOException {
         Path dir = properties.dataDir().resolve("postgres").toAbsolutePath().normalize();
         Files.createDirectories(dir);
+        OrphanPostgres.stopIfRunning(dir, java.time.Duration.ofSeconds(30));
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)

@@ -26,8 +26,22 @@ public record MaskGateProperties(Path dataDir, Mqtt mqtt, Embedded embedded, Dec
     public record Embedded(int postgresPort, int mqttPort, String mqttPersistence) {
     }
 
-    /** Timestamp allowance of decisions: older than maxAge is STALE, more than maxAhead ahead is FUTURE. */
-    public record Decisions(Duration maxAge, Duration maxAhead, Boolean replicaSync, Duration replicaSyncInterval) {
+    /**
+     * Timestamp allowance of decisions: older than maxAge is STALE, more than maxAhead ahead is FUTURE (both
+     * rejected). {@code unlockMaxAge} is much shorter: an accepted decision captured longer ago than that (plus
+     * {@code unlockClockSkew} for unit clocks running behind) is logged but never counts toward an unlock, so a
+     * backlog released after a network blip does not open the door for whoever stands there now.
+     */
+    public record Decisions(Duration maxAge, Duration maxAhead, Boolean replicaSync, Duration replicaSyncInterval,
+                            Duration unlockMaxAge, Duration unlockClockSkew) {
+
+        public static final Duration DEFAULT_UNLOCK_MAX_AGE = Duration.ofSeconds(2);
+
+        /** How old (by capturedAt, skew included) a decision may be and still count toward an unlock. */
+        public Duration unlockFreshness() {
+            return (unlockMaxAge == null ? DEFAULT_UNLOCK_MAX_AGE : unlockMaxAge)
+                    .plus(unlockClockSkew == null ? Duration.ZERO : unlockClockSkew);
+        }
 
         /** Whether replicas tell each other which (unit, seq) they accepted (default on). */
         public boolean replicaSyncEnabled() {
@@ -35,8 +49,16 @@ public record MaskGateProperties(Path dataDir, Mqtt mqtt, Embedded embedded, Dec
         }
     }
 
-    /** Command lifetime, ack timeout and bounded retries. */
-    public record Commands(Duration ttl, Duration ackTimeout, int maxAttempts) {
+    /**
+     * Command lifetime, ack timeout and bounded retries. {@code settleAfter}: a command still SENT/RESENT in the
+     * database this long after it expired (its sender stopped before the ack or the timeout was recorded) is
+     * settled as NO_ACK with an ALERT, at start and periodically.
+     */
+    public record Commands(Duration ttl, Duration ackTimeout, int maxAttempts, Duration settleAfter) {
+
+        public Duration settleAfterOrDefault() {
+            return settleAfter == null ? Duration.ofSeconds(30) : settleAfter;
+        }
     }
 
     /**

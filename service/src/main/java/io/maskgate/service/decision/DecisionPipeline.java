@@ -12,7 +12,6 @@ import io.maskgate.service.command.CommandOrigin;
 import io.maskgate.service.config.MaskGateProperties;
 import io.maskgate.service.door.DoorPolicy;
 import io.maskgate.service.door.DoorRegistry;
-import io.maskgate.service.event.EventKind;
 import io.maskgate.service.event.EventRecord;
 import io.maskgate.service.event.EventWriter;
 import io.maskgate.service.metrics.MaskGateMetrics;
@@ -65,11 +64,20 @@ public class DecisionPipeline {
      * @param arrivedNanos {@link System#nanoTime()} when the message arrived
      */
     public void onDecision(String topic, byte[] payload, long arrivedNanos) {
+        onDecision(topic, payload, arrivedNanos, null);
+    }
+
+    /**
+     * As {@link #onDecision(String, byte[], long)}; {@code onDurable} runs once the decision's events are
+     * committed (the gateway acknowledges the MQTT message then). The door is commanded before that: the door
+     * path never waits on the database.
+     */
+    public void onDecision(String topic, byte[] payload, long arrivedNanos, Runnable onDurable) {
         Verdict<Decision> verdict = verifier.verify(topic, payload);
         Instant now = clock.instant();
         if (!verdict.accepted()) {
             metrics.decisionRejected(verdict.reason());
-            events.enqueue(rejected(topic, verdict, now));
+            events.enqueue(rejected(topic, verdict, now), onDurable);
             return;
         }
         metrics.decisionAccepted();
@@ -80,7 +88,7 @@ public class DecisionPipeline {
         if (reverification.defer(d, unitDoor, policy, arrivedNanos)) {
             // ENFORCE_VERIFIED and the score is in the door's uncertainty band: the float verdict (or its
             // deadline) decides the door later (verify/Reverification); outside the band nothing changes here
-            events.enqueue(accepted(d, now));
+            events.enqueue(EventRecord.decisionAccepted(now, d), onDurable);
             return;
         }
         PolicyOutcome outcome;
@@ -89,42 +97,25 @@ public class DecisionPipeline {
         } catch (RuntimeException e) {
             outcome = PolicyOutcome.denied("POLICY_ERROR");
         }
+        // queued in the order things happened: the decision, the command it caused (stamped after it), the verdict
+        events.enqueue(EventRecord.decisionAccepted(now, d));
         String commandId = null;
         if (outcome.unlock()) {
             commandId = commands.issue(d.doorId(), DoorAction.UNLOCK, outcome.unlockMs(),
-                    CommandOrigin.decision(d.unitId(), d.seq()), arrivedNanos)
-                    .map(c -> c.commandId()).orElse(null);
+                    CommandOrigin.decision(d.unitId(), d.seq(), now), arrivedNanos)
+                    .map(c -> c.command().commandId()).orElse(null);
         }
         metrics.verdict(outcome.verdict(), outcome.reason());
-        events.enqueue(accepted(d, now));
-        events.enqueue(EventRecord.of(now, EventKind.VERDICT, outcome.verdict(), outcome.reason(), d.unitId(),
-                d.doorId(), d.seq(), commandId, null, null));
-    }
-
-    private static EventRecord accepted(Decision d, Instant now) {
-        return new EventRecord(now, EventKind.DECISION, "ACCEPTED", null, d.unitId(), d.doorId(), d.seq(),
-                d.label().name(), d.score(), Instant.ofEpochMilli(d.capturedAt()), null, null,
-                "model=" + d.modelVersion(), true);
+        events.enqueue(EventRecord.verdict(now, d, outcome.verdict(), outcome.reason(), commandId), onDurable);
     }
 
     private static EventRecord rejected(String topic, Verdict<Decision> verdict, Instant now) {
         Decision claimed = verdict.message();
         String unitId = claimed != null ? claimed.unitId() : Topics.unitIdOf(topic).orElse(null);
-        if (claimed == null) {
-            return new EventRecord(now, EventKind.DECISION, "REJECTED", verdict.reason().name(), unitId, null, null,
-                    null, null, null, null, null, truncate(verdict.detail()), false);
-        }
         // An authenticated rejection (REPLAY of a redelivered message, STALE, FUTURE) is keyed on (unit, seq) and
         // stored at most once; anything unauthenticated is stored as received, claimed ids included.
-        return new EventRecord(now, EventKind.DECISION, "REJECTED", verdict.reason().name(), unitId,
-                claimed.doorId(), claimed.seq(), claimed.label().name(), claimed.score(),
-                plausible(claimed.capturedAt()), null, null, truncate(verdict.detail()),
-                verdict.authenticated());
-    }
-
-    /** Capture times beyond what the database stores (a forged FUTURE) are logged as null. */
-    private static Instant plausible(long epochMillis) {
-        return epochMillis >= 0 && epochMillis < 253_402_300_799_000L ? Instant.ofEpochMilli(epochMillis) : null;
+        return EventRecord.decisionRejected(now, verdict.reason(), unitId, claimed, verdict.authenticated(),
+                truncate(verdict.detail()));
     }
 
     private static String truncate(String s) {

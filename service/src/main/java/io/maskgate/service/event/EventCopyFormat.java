@@ -8,8 +8,12 @@ import java.util.List;
  * Renders event rows in PostgreSQL's COPY text format (tab-separated, {@code \N} for null, backslash escapes), in
  * the column order of {@code EventWriter}'s COPY statement. Exists because COPY costs the database far less per
  * row than parameterised INSERTs, and the event log is the largest share of the per-decision database work.
+ * Tab, newline and carriage return are kept (COPY escapes); every other control character is written as a
+ * visible {@code \\uXXXX}, so no input can make PostgreSQL refuse a batch over an invalid character.
  */
 final class EventCopyFormat {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private EventCopyFormat() {
     }
@@ -29,7 +33,8 @@ final class EventCopyFormat {
             instant(sb, e.capturedAt()).append('\t');
             text(sb, e.commandId()).append('\t');
             text(sb, e.actor()).append('\t');
-            text(sb, e.detail()).append('\n');
+            text(sb, e.detail()).append('\t');
+            text(sb, e.modelVersion()).append('\n');
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -54,7 +59,16 @@ final class EventCopyFormat {
                 case '\t' -> sb.append("\\t");
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
-                default -> sb.append(c);
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        // PostgreSQL refuses U+0000 in text (and the batch with it); the others are shown, not
+                        // stored raw: COPY reads "\\u0000" as the six visible characters \u0000
+                        sb.append("\\\\u").append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF])
+                                .append(HEX[c >> 4 & 0xF]).append(HEX[c & 0xF]);
+                    } else {
+                        sb.append(c);
+                    }
+                }
             }
         }
         return sb;

@@ -25,7 +25,7 @@ public class EventRepository {
     }
 
     private static final String COLUMNS = "id, occurred_at, kind, outcome, reason, unit_id, door_id, seq, label, "
-            + "score, captured_at, command_id, actor, detail";
+            + "score, captured_at, command_id, actor, detail, model_version";
 
     private final JdbcTemplate jdbc;
 
@@ -109,7 +109,7 @@ public class EventRepository {
                 EventKind.valueOf(rs.getString("kind")), rs.getString("outcome"), rs.getString("reason"),
                 rs.getString("unit_id"), rs.getString("door_id"), seqValue, rs.getString("label"), scoreValue,
                 instant(rs.getTimestamp("captured_at")), rs.getString("command_id"), rs.getString("actor"),
-                rs.getString("detail"));
+                rs.getString("detail"), rs.getString("model_version"));
     }
 
     private static Instant instant(Timestamp t) {

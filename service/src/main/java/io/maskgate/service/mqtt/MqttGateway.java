@@ -30,7 +30,9 @@ import org.springframework.util.StringUtils;
  * the service is down; decisions through a shared subscription ($share/group/...) so replicas split the load;
  * acks and unit status through plain subscriptions (every replica must see the acks of its own commands);
  * reconnect with our own per-client backoff ({@link Reconnector}); a receive-maximum bounds unacknowledged
- * inbound messages.
+ * inbound messages. Manual acknowledgements: a decision is acknowledged to the broker only once its events are
+ * committed, so a crash never loses an acknowledged decision (the broker redelivers the others, and the event
+ * log stores each (unit, seq) once).
  * Started last and stopped first, so the event writer still flushes everything ingested.
  */
 @Component
@@ -51,6 +53,8 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     private volatile boolean acksSubscribed;
     private volatile boolean replicaSyncSubscribed;
     private final CountDownLatch firstAckSubscription = new CountDownLatch(1);
+    /** Counts ingest connections: an acknowledgement is sent only on the connection its message came in on. */
+    private final java.util.concurrent.atomic.AtomicInteger ingestConnection = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Reconnector clientReconnector;
     private volatile Reconnector publisherReconnector;
 
@@ -75,6 +79,8 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     public void start() {
         MqttAsyncClient client = holder.client();
         client.setCallback(this);
+        // durable before acknowledged: a decision's PUBACK goes out once its events are committed (EventWriter)
+        client.setManualAcks(true);
         holder.publisher().setCallback(new CommandClientCallback());
         running = true;
         long timeoutMs = config.connectTimeout().toMillis();
@@ -109,6 +115,7 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
 
     @Override
     public void connectComplete(boolean reconnect, String serverURI) {
+        ingestConnection.incrementAndGet();
         // frames: a plain subscription, so the replica holding a decision also gets its frame (a shared one could
         // hand the frame to another replica)
         MqttSubscription[] subs = {
@@ -147,10 +154,15 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     @Override
     public void messageArrived(String topic, MqttMessage message) {
         long arrived = System.nanoTime();
+        Runnable ack = acknowledgement(message);
+        boolean handedOver = false;
         try {
             String kind = Topics.kindOf(topic).orElse("");
             switch (kind) {
-                case "decision" -> decisions.onDecision(topic, message.getPayload(), arrived);
+                case "decision" -> {
+                    decisions.onDecision(topic, message.getPayload(), arrived, ack);
+                    handedOver = true;
+                }
                 case "ack" -> commands.onAck(topic, message.getPayload());
                 case "status" -> presence.onStatus(topic, message.getPayload());
                 case "frame" -> frames.onFrame(topic, message.getPayload(), arrived);
@@ -160,6 +172,33 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
             // never let one message kill the callback thread (Paho would drop the connection)
             log.error("unexpected failure handling a message on {}", topic, e);
         }
+        if (!handedOver) {
+            ack.run();
+        }
+    }
+
+    /**
+     * The PUBACK of a QoS 1 message, to send once what it caused is durable. Only on the connection it arrived
+     * on: after a reconnect the broker redelivers unacknowledged messages, and a packet id of the old connection
+     * may already name another message on the new one.
+     */
+    private Runnable acknowledgement(MqttMessage message) {
+        int qos = message.getQos();
+        if (qos == 0) {
+            return () -> { };
+        }
+        int id = message.getId();
+        int connection = ingestConnection.get();
+        return () -> {
+            if (connection != ingestConnection.get()) {
+                return; // redelivered on the new connection, acknowledged there
+            }
+            try {
+                holder.client().messageArrivedComplete(id, qos);
+            } catch (MqttException | RuntimeException e) {
+                log.debug("acknowledgement of message {} not sent: {}", id, e.getMessage());
+            }
+        };
     }
 
     @Override

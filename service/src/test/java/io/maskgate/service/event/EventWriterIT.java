@@ -2,6 +2,7 @@ package io.maskgate.service.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.maskgate.service.command.CommandStatus;
 import io.maskgate.service.it.AbstractServiceIT;
 import io.maskgate.service.unit.UnitService;
 import java.time.Instant;
@@ -29,6 +30,9 @@ class EventWriterIT extends AbstractServiceIT {
     @Autowired
     UnitService units;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @Test
     void commandsAreUpsertedPerBatchAndMergedAcrossBatches() throws Exception {
         String door = id("wdoor");
@@ -40,17 +44,17 @@ class EventWriterIT extends AbstractServiceIT {
         String manual = id("cmd");
         String ackedFirst = id("cmd");
         // batch 1: a decision's command goes out and is acked in the same batch; a manual LOCK without unit or seq
-        writer.enqueue(new CommandRecord(sentThenDone, door, "UNLOCK", 3000, issued, expires, 1, "SENT", "DECISION",
+        writer.enqueue(new CommandRecord(sentThenDone, door, "UNLOCK", 3000, issued, expires, 1, CommandStatus.SENT, "DECISION",
                 "some-unit", 41L, null, null, null));
-        writer.enqueue(new CommandRecord(sentThenDone, door, "UNLOCK", 3000, issued, expires, 1, "DONE", "DECISION",
+        writer.enqueue(new CommandRecord(sentThenDone, door, "UNLOCK", 3000, issued, expires, 1, CommandStatus.DONE, "DECISION",
                 "some-unit", 41L, null, "ok", acked));
-        writer.enqueue(new CommandRecord(manual, door, "LOCK", 0, issued, expires, 1, "SENT", "MANUAL", null, null,
+        writer.enqueue(new CommandRecord(manual, door, "LOCK", 0, issued, expires, 1, CommandStatus.SENT, "MANUAL", null, null,
                 "alice", null, null));
         // the ack of ackedFirst is written before a late re-send record (attempt 2, still SENT) arrives
-        writer.enqueue(new CommandRecord(ackedFirst, door, "UNLOCK", 3000, issued, expires, 1, "DONE", "DECISION",
+        writer.enqueue(new CommandRecord(ackedFirst, door, "UNLOCK", 3000, issued, expires, 1, CommandStatus.DONE, "DECISION",
                 "some-unit", 42L, null, null, acked));
         awaitWritten();
-        writer.enqueue(new CommandRecord(ackedFirst, door, "UNLOCK", 3000, issued, expires, 2, "SENT", "DECISION",
+        writer.enqueue(new CommandRecord(ackedFirst, door, "UNLOCK", 3000, issued, expires, 2, CommandStatus.SENT, "DECISION",
                 "some-unit", 42L, null, null, null));
         awaitWritten();
 
@@ -86,18 +90,18 @@ class EventWriterIT extends AbstractServiceIT {
         String doneThenNoAck = id("cmd");
         String sentResentDone = id("cmd");
         writer.writeNowForTest(List.of(
-                new CommandRecord(doneThenNoAck, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 1, "SENT",
+                new CommandRecord(doneThenNoAck, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 1, CommandStatus.SENT,
                         "DECISION", "u", 1L, null, null, null),
-                new CommandRecord(doneThenNoAck, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 1, "DONE",
+                new CommandRecord(doneThenNoAck, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 1, CommandStatus.DONE,
                         "DECISION", "u", 1L, null, null, acked),
                 // a late timer's NO_ACK after the ack: the first final status wins, as in the SQL upsert
-                new CommandRecord(doneThenNoAck, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 2, "NO_ACK",
+                new CommandRecord(doneThenNoAck, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 2, CommandStatus.NO_ACK,
                         "DECISION", "u", 1L, null, null, null),
-                new CommandRecord(sentResentDone, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 1, "SENT",
+                new CommandRecord(sentResentDone, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 1, CommandStatus.SENT,
                         "DECISION", "u", 2L, null, null, null),
-                new CommandRecord(sentResentDone, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 2, "SENT",
+                new CommandRecord(sentResentDone, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 2, CommandStatus.SENT,
                         "DECISION", "u", 2L, null, null, null),
-                new CommandRecord(sentResentDone, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 2, "DONE",
+                new CommandRecord(sentResentDone, door, "UNLOCK", 3000, issued, issued.plusSeconds(5), 2, CommandStatus.DONE,
                         "DECISION", "u", 2L, null, "late", acked)));
 
         Map<String, Object> a = row(doneThenNoAck);
@@ -135,6 +139,40 @@ class EventWriterIT extends AbstractServiceIT {
         awaitWritten();
         assertThat(lastSeq(ids.get(0))).isEqualTo(100L);
         assertThat(lastSeq(ids.get(1))).isEqualTo(5_000L);
+    }
+
+    /**
+     * Issue 11: a row the database refuses must not take its batch down, and must not be lost either: the other
+     * rows are written, the refused one is stored sanitised (here: an out-of-range capture time becomes null,
+     * the original kept in the detail) and counted, and nothing is dropped.
+     */
+    @Test
+    void aRowTheDatabaseRefusesIsStoredSanitisedAndTheRestOfItsBatchIsWritten() throws Exception {
+        String door = id("xdoor");
+        createDoor(door);
+        double droppedBefore = meters.get("maskgate.events.dropped").counter().count();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String good = id("good");
+        String poisoned = id("poisoned");
+        List<EventRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            batch.add(EventRecord.of(now, EventKind.ALERT, "TEST", "row" + i, good, door, null, null, null, null));
+        }
+        batch.add(10, new EventRecord(now, EventKind.DECISION, "REJECTED", "FUTURE", poisoned, door, 7L, "MASK",
+                900, Instant.parse("+300000-01-01T00:00:00Z"), null, null, "far future", false));
+        batch.forEach(writer::enqueue);
+        awaitWritten();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM events WHERE unit_id = ?", Long.class, good))
+                .isEqualTo(20L);
+        Map<String, Object> row = jdbc.queryForMap(
+                "SELECT reason, seq, captured_at, detail FROM events WHERE unit_id = ?", poisoned);
+        assertThat(row.get("reason")).isEqualTo("FUTURE");
+        assertThat(row.get("seq")).isEqualTo(7L);
+        assertThat(row.get("captured_at")).isNull();
+        assertThat((String) row.get("detail")).startsWith("far future").contains("sanitised")
+                .contains("+300000-01-01T00:00:00Z");
+        assertThat(meters.get("maskgate.events.dropped").counter().count() - droppedBefore).isZero();
+        assertThat(meters.get("maskgate.events.sanitised").counter().count()).isGreaterThanOrEqualTo(1.0);
     }
 
     private static EventRecord decision(String unit, long seq, Instant at) {

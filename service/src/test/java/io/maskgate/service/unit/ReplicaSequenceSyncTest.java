@@ -28,7 +28,7 @@ class ReplicaSequenceSyncTest {
                 new MaskGateProperties.Mqtt("tcp://127.0.0.1:1", null, null, clientId, "g", Duration.ofMinutes(1),
                         10, Duration.ofSeconds(1), true, Duration.ofSeconds(1), Duration.ofSeconds(2)),
                 null, new MaskGateProperties.Decisions(Duration.ofSeconds(30), Duration.ofSeconds(5), true,
-                        Duration.ofMillis(2)),
+                        Duration.ofMillis(2), null, null),
                 null, null, Duration.ofSeconds(30), null);
         // never connected: every send fails, as when the command client is offline
         MqttClientHolder mqtt = new MqttClientHolder(new MqttEndpoint("tcp://127.0.0.1:1", null, null), props);
