@@ -14,7 +14,8 @@ RUN ./mvnw -q -B -pl service -am dependency:go-offline || true
 COPY protocol/src protocol/src
 COPY service/src service/src
 COPY db db
-RUN ./mvnw -q -B -pl service -am package -DskipTests
+# -Pproduction: the embedded PostgreSQL and MQTT broker (zero-setup default) stay out of target/lib
+RUN ./mvnw -q -B -pl service -am package -DskipTests -Pproduction
 
 FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
@@ -25,6 +26,8 @@ COPY --from=build /src/service/target/lib /app/lib
 COPY --from=build /src/service/target/classes /app/classes
 USER maskgate
 ENV MASKGATE_DATA_DIR=/app/var
+# production: refuses to start without a configured database, broker and master key
+ENV SPRING_PROFILES_ACTIVE=prod
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD curl -fsS http://127.0.0.1:8080/actuator/health || exit 1

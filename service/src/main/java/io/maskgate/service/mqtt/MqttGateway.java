@@ -104,6 +104,14 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
         o.setKeepAliveInterval(30);
         if (holder.endpoint().url().startsWith("tcp://")) {
             o.setSocketFactory(io.maskgate.protocol.transport.NoDelaySocketFactory.get());
+        } else if (holder.endpoint().url().startsWith("ssl://")) {
+            o.setSocketFactory(holder.tlsSocketFactory());
+            o.setHttpsHostnameVerificationEnabled(true);
+        }
+        if (config.maxPacketSize() != null) {
+            // MQTT 5: the broker must not send us a bigger packet (it drops the message), so a hostile 256 MB
+            // publish is never buffered here before the protocol's size checks
+            o.setMaximumPacketSize(config.maxPacketSize().toBytes());
         }
         o.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
         if (StringUtils.hasText(holder.endpoint().username())) {
