@@ -110,7 +110,7 @@ public final class Demo {
         System.out.println("demo: starting the service (embedded PostgreSQL + MQTT broker; first run builds it)...");
         System.out.println("demo: service log: " + var.resolve("service.log"));
         ProcessBuilder pb = new ProcessBuilder(home.resolve("maskgate").toString(), "service",
-                "--spring.profiles.active=demo", "--server.port=" + httpPort,
+                "--spring.profiles.active=demo", "--server.port=" + httpPort, "--server.address=127.0.0.1",
                 "--maskgate.embedded.mqtt-port=" + mqttPort, "--maskgate.data-dir=" + var)
                 .redirectErrorStream(true).redirectOutput(var.resolve("service.log").toFile());
         for (String key : List.of("MASKGATE_MQTT_URL", "SPRING_DATASOURCE_URL", "MASKGATE_HTTP_PORT",
@@ -179,7 +179,7 @@ public final class Demo {
                    one door's unlocks:     curl -u '%3$s' '%1$s/api/events?door=front-door&kind=COMMAND&limit=5'
                    events as CSV:          curl -u '%3$s' '%1$s/api/events/export?door=lab-door'
                    doors and policies:     curl -u '%3$s' '%1$s/api/doors'
-                   metrics:                %1$s/actuator/prometheus
+                   metrics:                curl -u '%3$s' '%1$s/actuator/prometheus'
                    MQTT broker:            %4$s   (mosquitto_sub -h 127.0.0.1 -p %5$d -t 'maskgate/v1/#' -v)
                  Below: decisions of the units and what the actuators do. Ctrl-C stops everything.
                 ==================================================================================

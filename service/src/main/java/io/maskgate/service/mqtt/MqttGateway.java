@@ -41,6 +41,7 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     private final DecisionPipeline decisions;
     private final CommandDispatcher commands;
     private final UnitPresence presence;
+    private final io.maskgate.service.frame.FrameIntake frames;
     private final io.maskgate.service.unit.ReplicaSequenceSync replicaSync;
     private final MaskGateProperties.Mqtt config;
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
@@ -54,7 +55,8 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
 
     public MqttGateway(MqttClientHolder holder, DecisionPipeline decisions, CommandDispatcher commands,
                        UnitPresence presence, io.maskgate.service.unit.ReplicaSequenceSync replicaSync,
-                       MaskGateProperties properties) {
+                       io.maskgate.service.frame.FrameIntake frames, MaskGateProperties properties) {
+        this.frames = frames;
         this.holder = holder;
         this.replicaSync = replicaSync;
         this.decisions = decisions;
@@ -127,7 +129,9 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     public void connectComplete(boolean reconnect, String serverURI) {
         MqttSubscription[] subs = {
                 new MqttSubscription(decisionSubscription(), 1),
-                new MqttSubscription(Topics.ALL_STATUS, 0)};
+                new MqttSubscription(Topics.ALL_STATUS, 0),
+                // frames (reserved: re-verification) are checked, counted and discarded; QoS 0: none are queued
+                new MqttSubscription(Topics.shared(config.shareGroup(), Topics.ALL_FRAMES), 0)};
         try {
             // asynchronous: blocking inside a Paho callback can stall the client
             holder.client().subscribe(subs, null, new MqttActionListener() {
@@ -166,6 +170,7 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
                 case "decision" -> decisions.onDecision(topic, message.getPayload(), arrived);
                 case "ack" -> commands.onAck(topic, message.getPayload());
                 case "status" -> presence.onStatus(topic, message.getPayload());
+                case "frame" -> frames.onFrame(topic, message.getPayload());
                 default -> log.debug("ignoring message on {}", topic);
             }
         } catch (RuntimeException e) {
