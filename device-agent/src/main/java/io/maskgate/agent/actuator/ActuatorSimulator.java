@@ -66,8 +66,10 @@ public final class ActuatorSimulator implements AutoCloseable {
         o.setAutomaticReconnect(false);
         o.setConnectionTimeout(5);
         o.setKeepAliveInterval(10);
-        if (broker.url().startsWith("tcp://")) {
-            o.setSocketFactory(io.maskgate.protocol.transport.NoDelaySocketFactory.get());
+        javax.net.SocketFactory sockets = broker.socketFactory();
+        if (sockets != null) {
+            o.setSocketFactory(sockets);
+            o.setHttpsHostnameVerificationEnabled(true);
         }
         if (broker.username() != null) {
             o.setUserName(broker.username());

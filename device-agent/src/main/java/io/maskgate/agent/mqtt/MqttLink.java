@@ -150,8 +150,10 @@ public final class MqttLink implements DecisionSink, AutoCloseable {
         o.setAutomaticReconnect(false);
         o.setConnectionTimeout(5);
         o.setKeepAliveInterval(10);
-        if (broker.url().startsWith("tcp://")) {
-            o.setSocketFactory(io.maskgate.protocol.transport.NoDelaySocketFactory.get());
+        javax.net.SocketFactory sockets = broker.socketFactory();
+        if (sockets != null) {
+            o.setSocketFactory(sockets);
+            o.setHttpsHostnameVerificationEnabled(true);
         }
         o.setWill(statusTopic, new MqttMessage(offlineStatus.get(), 1, true, new MqttProperties()));
         if (broker.username() != null) {
