@@ -19,7 +19,8 @@ COPY service/src service/src
 COPY db db
 # the verifier module's TensorFlow Java is optional: it is not copied into service/target/lib, so the image has
 # no TensorFlow and uncertain decisions are UNVERIFIED there (service/README.md#re-verification-of-uncertain-decisions)
-RUN ./mvnw -q -B -pl service -am package -DskipTests
+# -Pproduction: the embedded PostgreSQL and MQTT broker (zero-setup default) stay out of target/lib
+RUN ./mvnw -q -B -pl service -am package -DskipTests -Pproduction
 
 FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
@@ -30,6 +31,8 @@ COPY --from=build /src/service/target/lib /app/lib
 COPY --from=build /src/service/target/classes /app/classes
 USER maskgate
 ENV MASKGATE_DATA_DIR=/app/var
+# production: refuses to start without a configured database, broker and master key
+ENV SPRING_PROFILES_ACTIVE=prod
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD curl -fsS http://127.0.0.1:8080/actuator/health || exit 1

@@ -60,6 +60,9 @@ public final class AgentMain {
               --seed S              scene shuffle seed (default 1)
               --duration-s S        stop after S seconds (default: run until Ctrl-C)
               --mqtt-user U         broker user; password from env MASKGATE_MQTT_PASSWORD
+              --ca-file F           ssl:// brokers: PEM CA the broker must chain to (deploy/mosquitto/make-certs.sh)
+              --key-store F         ssl:// brokers: optional client certificate (PKCS#12; password from env
+                                    MASKGATE_MQTT_KEY_STORE_PASSWORD)
               Actuator simulator for --door in the same process (door key: --actuator-key-file FILE |
               env MASKGATE_ACTUATOR_KEY | --actuator-key BASE64URL); --actuator-only runs just the actuator.
             """;
@@ -73,7 +76,7 @@ public final class AgentMain {
             args = Args.parse(argv, Set.of("unit", "door", "key", "key-file", "broker", "frames", "model",
                             "mask-index", "model-version", "fps", "stand-ms", "empty-ms", "n", "m", "threshold",
                             "repeat-ms", "band", "buffer", "seed", "duration-s", "mqtt-user", "actuator-key",
-                            "actuator-key-file", "finder", "finder-threshold", "margin", "fleet-key", "slots"),
+                            "actuator-key-file", "finder", "finder-threshold", "margin", "fleet-key", "slots", "ca-file", "key-store"),
                     Set.of("simulate-scores", "actuator-only", "help"));
             if (args.flag("help")) {
                 System.out.print(USAGE);
@@ -95,7 +98,9 @@ public final class AgentMain {
         String door = args.require("door");
         String password = System.getenv("MASKGATE_MQTT_PASSWORD");
         BrokerSettings broker = new BrokerSettings(args.require("broker"), args.get("mqtt-user"),
-                password == null ? null : password.toCharArray());
+                password == null ? null : password.toCharArray(),
+                args.get("ca-file") == null ? null : java.nio.file.Path.of(args.get("ca-file")),
+                args.get("key-store") == null ? null : java.nio.file.Path.of(args.get("key-store")));
         HmacKey actuatorKey = Secrets.key(args, "actuator-key", "MASKGATE_ACTUATOR_KEY");
         boolean actuatorOnly = args.flag("actuator-only");
         if (actuatorOnly && actuatorKey == null) {

@@ -40,7 +40,8 @@ public final class ActuatorSimulator implements AutoCloseable {
     public ActuatorSimulator start() throws MqttException {
         MqttClients.Spec spec = MqttClients.Spec.clean(broker.url(), broker.username(), broker.password());
         connection = new MqttConnection("actuator-" + handler.doorId(), "actuator-" + handler.doorId(), spec,
-                () -> MqttClients.options(spec), Duration.ofMillis(100), Duration.ofSeconds(5), null, 16)
+                () -> MqttClients.withTls(MqttClients.options(spec), broker.socketFactory()), Duration.ofMillis(100),
+                Duration.ofSeconds(5), null, 16)
                 .subscribe(Topics.command(handler.doorId()), 1, this::onCommand)
                 .start();
         if (!connection.connected()) {

@@ -115,7 +115,7 @@ public final class Demo {
         System.out.println("demo: starting the service (embedded PostgreSQL + MQTT broker; first run builds it)...");
         System.out.println("demo: service log: " + var.resolve("service.log"));
         ProcessBuilder pb = new ProcessBuilder(home.resolve("maskgate").toString(), "service",
-                "--spring.profiles.active=demo", "--server.port=" + httpPort,
+                "--spring.profiles.active=demo", "--server.port=" + httpPort, "--server.address=127.0.0.1",
                 "--maskgate.embedded.mqtt-port=" + mqttPort, "--maskgate.data-dir=" + var)
                 .redirectErrorStream(true).redirectOutput(var.resolve("service.log").toFile());
         for (String key : List.of("MASKGATE_MQTT_URL", "SPRING_DATASOURCE_URL", "MASKGATE_HTTP_PORT",
@@ -208,8 +208,8 @@ public final class Demo {
                    events as CSV:          curl -u '%3$s' '%1$s/api/events/export?door=lab-door'
                    doors and policies:     curl -u '%3$s' '%1$s/api/doors'
                    float re-verification:  curl -u '%3$s' '%1$s/api/verification'   (lab-door: ENFORCE_VERIFIED)
-                   dispute a decision:     curl -u '%3$s' -H 'content-type: application/json' -d '{"unitId":"lab-cam","seq":SEQ}' '%1$s/api/disputes'
-                   metrics:                %1$s/actuator/prometheus
+                   dispute a decision:     curl -u '%3$s' -H 'X-Requested-By: maskgate' -H 'content-type: application/json' -d '{"unitId":"lab-cam","seq":SEQ}' '%1$s/api/disputes'
+                   metrics:                curl -u '%3$s' '%1$s/actuator/prometheus'
                    MQTT broker:            %4$s   (mosquitto_sub -h 127.0.0.1 -p %5$d -t 'maskgate/v1/#' -v)
                  Below: decisions of the units and what the actuators do. Ctrl-C stops everything.
                 ==================================================================================

@@ -48,7 +48,8 @@ public final class FleetMain {
               --rate R           total decisions per second (default 5000)
               --mask-ratio X     share of MASK decisions (default 1.0; the rest NO_MASK, which must never unlock)
               --duration-s S     measured seconds (default 30) after --warmup-s W (default 15)
-              --broker URL       MQTT broker the service uses (tcp://host:port)
+              --broker URL       MQTT broker the service uses (tcp://host:port, or ssl://host:port)
+              --ca-file F        ssl:// brokers: PEM CA the broker's certificate must chain to
               --service URL      service base URL (e.g. http://127.0.0.1:8080)
               --admin-user U     ADMIN user; password from env MASKGATE_ADMIN_PASSWORD
               --publish-only     no service: random keys, no actuators; measures only the units' publishing
@@ -64,7 +65,7 @@ public final class FleetMain {
         Args args;
         try {
             args = Args.parse(argv, Set.of("units", "doors", "rate", "mask-ratio", "duration-s", "warmup-s", "broker",
-                    "service", "admin-user"), Set.of("help", "publish-only"));
+                    "service", "admin-user", "ca-file"), Set.of("help", "publish-only"));
             if (args.flag("help")) {
                 System.out.print(USAGE);
                 return;
@@ -100,7 +101,8 @@ public final class FleetMain {
         if (unitCount < 1 || doorCount < 1 || doorCount > unitCount || rate <= 0) {
             throw new IllegalArgumentException("need units >= doors >= 1 and rate > 0");
         }
-        BrokerSettings broker = BrokerSettings.anonymous(args.require("broker"));
+        BrokerSettings broker = new BrokerSettings(args.require("broker"), null, null,
+                args.get("ca-file") == null ? null : java.nio.file.Path.of(args.get("ca-file")), null);
         Clock clock = Clock.systemUTC();
         MessageCodec codec = new MessageCodec();
         String run = "f" + UUID.randomUUID().toString().substring(0, 6);

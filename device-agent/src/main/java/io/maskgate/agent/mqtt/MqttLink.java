@@ -43,7 +43,8 @@ public final class MqttLink implements DecisionSink, AutoCloseable {
         this.buffer = buffer;
         MqttClients.Spec spec = MqttClients.Spec.clean(broker.url(), broker.username(), broker.password());
         this.connection = new MqttConnection("unit-" + unitId, "unit-" + unitId, spec,
-                () -> MqttClients.options(spec, statusTopic, offlineStatus.get()), Duration.ofMillis(200),
+                () -> MqttClients.withTls(MqttClients.options(spec, statusTopic, offlineStatus.get()),
+                        broker.socketFactory()), Duration.ofMillis(200),
                 Duration.ofSeconds(5), null, 16).onConnect(connects::incrementAndGet);
         this.sender = new Thread(this::run, "mqtt-link-" + unitId);
         this.sender.setDaemon(true);

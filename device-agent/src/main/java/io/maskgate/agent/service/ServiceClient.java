@@ -128,7 +128,7 @@ public final class ServiceClient {
         }
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", authorization).header("Content-Type", "application/json")
-                .header("Accept", "application/json")
+                .header("Accept", "application/json").header("X-Requested-By", "maskgate-device-agent")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
         return send(request, path);
     }

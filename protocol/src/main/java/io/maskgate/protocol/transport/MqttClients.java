@@ -63,6 +63,18 @@ public final class MqttClients {
         return o;
     }
 
+    /**
+     * TLS for an ssl:// URL: the caller's socket factory (one that verifies the broker against the configured CA)
+     * with host name verification. A null factory leaves the options as they are (plain TCP).
+     */
+    public static MqttConnectionOptions withTls(MqttConnectionOptions o, javax.net.SocketFactory sockets) {
+        if (sockets != null) {
+            o.setSocketFactory(sockets);
+            o.setHttpsHostnameVerificationEnabled(true);
+        }
+        return o;
+    }
+
     /** Options with a retained QoS 1 last will. */
     public static MqttConnectionOptions options(Spec spec, String willTopic, byte[] willPayload) {
         MqttConnectionOptions o = options(spec);

@@ -50,9 +50,13 @@ public class ManualDoorController {
 
     @PostMapping("/unlock")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    @Operation(summary = "Unlock the door now (signed, expiring command; the ack is logged)")
-    public ManualResponse unlock(@PathVariable String id, @RequestBody(required = false) ManualRequest request,
+    @Operation(summary = "Unlock the door now (signed, expiring command; the ack is logged). Needs a JSON body "
+            + "with a reason and the X-Requested-By header")
+    public ManualResponse unlock(@PathVariable String id, @RequestBody ManualRequest request,
                                  Principal principal) {
+        if (request.reason() == null || request.reason().isBlank()) {
+            throw new IllegalArgumentException("an unlock needs a reason (it goes to the audit log)");
+        }
         return send(id, DoorAction.UNLOCK, request, principal.getName());
     }
 
@@ -74,6 +78,9 @@ public class ManualDoorController {
             throw new IllegalArgumentException("durationMs must be 0.." + Limits.MAX_COMMAND_MS);
         }
         String reason = request == null ? null : request.reason();
+        if (reason != null && reason.length() > Limits.MAX_REASON_CHARS) {
+            throw new IllegalArgumentException("reason must be at most " + Limits.MAX_REASON_CHARS + " characters");
+        }
         audit.record(actor, "MANUAL_" + action.name(), doorId, "durationMs=" + duration
                 + (reason == null ? "" : " reason=" + reason));
         Instant at = Instant.now();

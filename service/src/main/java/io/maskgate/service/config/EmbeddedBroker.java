@@ -15,6 +15,12 @@ import java.nio.file.Path;
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
+    /**
+     * Largest packet the broker accepts (a sender of a bigger one is disconnected), as
+     * {@code deploy/mosquitto/mosquitto.conf}'s max_packet_size: a FrameUpload (64 KiB) plus topic and headers.
+     */
+    public static final int MAX_PACKET_BYTES = 72 * 1024;
+
     private final EmbeddedHiveMQ hivemq;
     private final int port;
 
@@ -40,13 +46,14 @@ public final class EmbeddedBroker implements AutoCloseable {
                       <listeners>
                         <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
                       </listeners>
+                      <mqtt><packets><max-packet-size>%d</max-packet-size></packets></mqtt>
                       <persistence><mode>%s</mode></persistence>
                       <!-- HiveMQ's default silently discards QoS 1 messages past 1,000 queued per client: a
                            backlog of decisions after a restart is normal, so allow as many as the deploy/ Mosquitto -->
                       <mqtt><queued-messages><max-queue-size>100000</max-queue-size></queued-messages></mqtt>
                       <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                     </hivemq>
-                    """.formatted(actual, persistent ? "file" : "in-memory"));
+                    """.formatted(actual, MAX_PACKET_BYTES, persistent ? "file" : "in-memory"));
             EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(conf)
                     .withDataFolder(data)

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -20,9 +21,11 @@ import org.springframework.util.StringUtils;
  * Zero-setup database: when no {@code spring.datasource.url} is configured, start an embedded PostgreSQL whose
  * data survives restarts under {@code <data-dir>/postgres}. A PostgreSQL left running by a killed service on that
  * directory is stopped first ({@link OrphanPostgres}). With a configured URL this class does nothing and Spring
- * Boot's normal DataSource is used.
+ * Boot's normal DataSource is used. Absent from production builds ({@code -Pproduction} leaves the embedded
+ * PostgreSQL off the runtime classpath), where {@link ProductionReadiness} requires a configured URL.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(name = "io.zonky.test.db.postgres.embedded.EmbeddedPostgres")
 @Conditional(EmbeddedPostgresConfig.NoDatasourceUrl.class)
 public class EmbeddedPostgresConfig {
 

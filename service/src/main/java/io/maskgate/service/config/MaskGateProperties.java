@@ -3,6 +3,8 @@ package io.maskgate.service.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Every {@code maskgate.*} setting in one typed place; defaults live in application.yml so they are documented
@@ -15,11 +17,37 @@ public record MaskGateProperties(Path dataDir, Mqtt mqtt, Embedded embedded, Dec
     /**
      * Broker connection; an empty url means "start the in-process broker". {@code disabled} (CLI tools only)
      * keeps the client from connecting at all. {@code reconnectMin}/{@code reconnectMax} bound the reconnect
-     * backoff (doubling from min, capped at max).
+     * backoff (doubling from min, capped at max). {@code maxPacketSize}: the largest packet the service accepts
+     * (MQTT 5 Maximum Packet Size: the broker drops bigger messages instead of delivering them).
      */
     public record Mqtt(String url, String username, String password, String clientId, String shareGroup,
                        Duration sessionExpiry, int inflight, Duration connectTimeout, boolean disabled,
-                       Duration reconnectMin, Duration reconnectMax) {
+                       Duration reconnectMin, Duration reconnectMax, DataSize maxPacketSize, Tls tls) {
+
+        /** The password never appears in logs or error messages. */
+        @Override
+        public String toString() {
+            return "Mqtt[url=" + url + ", username=" + username + ", password=" + Secrets.mask(password)
+                    + ", clientId=" + clientId + ", shareGroup=" + shareGroup + ", maxPacketSize=" + maxPacketSize
+                    + ", tls=" + tls + "]";
+        }
+    }
+
+    /**
+     * MQTT over TLS ({@code ssl://} urls): {@code caFile} (PEM) is the CA the broker's certificate must chain to
+     * (empty: the JVM's trust store); {@code keyStore} (PKCS#12) and its password an optional client certificate.
+     */
+    public record Tls(String caFile, String keyStore, String keyStorePassword) {
+
+        public boolean hasCa() {
+            return StringUtils.hasText(caFile);
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[caFile=" + caFile + ", keyStore=" + keyStore + ", keyStorePassword="
+                    + Secrets.mask(keyStorePassword) + "]";
+        }
     }
 
     /** Ports and persistence of the zero-setup embedded PostgreSQL and broker (0 = a free port). */
@@ -70,5 +98,22 @@ public record MaskGateProperties(Path dataDir, Mqtt mqtt, Embedded embedded, Dec
 
     /** Master key for key encryption and the optional first admin. */
     public record Security(String masterKey, String masterKeyFile, String adminUser, String adminPassword) {
+
+        /** The master key and the admin password never appear in logs or error messages. */
+        @Override
+        public String toString() {
+            return "Security[masterKey=" + Secrets.mask(masterKey) + ", masterKeyFile=" + masterKeyFile
+                    + ", adminUser=" + adminUser + ", adminPassword=" + Secrets.mask(adminPassword) + "]";
+        }
+    }
+
+    /** How a secret shows in toString: whether it is set, never its value. */
+    static final class Secrets {
+        private Secrets() {
+        }
+
+        static String mask(String secret) {
+            return StringUtils.hasText(secret) ? "(set)" : "(none)";
+        }
     }
 }

@@ -28,6 +28,10 @@ public class DoorRegistry {
     private final DoorRepository repository;
     private final SecretCipher cipher;
     private volatile Map<String, CachedDoor> doors = Map.of();
+    /** Orders refresh against reloadAll: a full reload never installs rows older than a refresh it overlapped. */
+    private final Object lock = new Object();
+    private long generation;
+    private final Map<String, Long> refreshedAt = new java.util.HashMap<>();
 
     public DoorRegistry(DoorRepository repository, SecretCipher cipher) {
         this.repository = repository;
@@ -46,6 +50,10 @@ public class DoorRegistry {
 
     @Scheduled(fixedDelayString = "${maskgate.cache-refresh}", initialDelayString = "${maskgate.cache-refresh}")
     public void reloadAll() {
+        long start;
+        synchronized (lock) {
+            start = generation;
+        }
         Map<String, CachedDoor> fresh = new ConcurrentHashMap<>();
         for (DoorRepository.StoredDoor stored : repository.findAll()) {
             try {
@@ -54,19 +62,36 @@ public class DoorRegistry {
                 log.error("door {} skipped: {}", stored.door().id(), e.getMessage());
             }
         }
-        doors = fresh;
+        synchronized (lock) {
+            // a refresh that ran while we read the table saw newer rows than ours: keep its result
+            refreshedAt.forEach((id, gen) -> {
+                if (gen > start) {
+                    CachedDoor current = doors.get(id);
+                    if (current != null) {
+                        fresh.put(id, current);
+                    } else {
+                        fresh.remove(id);
+                    }
+                }
+            });
+            refreshedAt.values().removeIf(gen -> gen <= start);
+            doors = fresh;
+        }
     }
 
     /** Re-reads one door after a change (or drops it when deleted). */
     public void refresh(String doorId) {
-        Optional<DoorRepository.StoredDoor> stored = repository.find(doorId);
-        Map<String, CachedDoor> copy = new ConcurrentHashMap<>(doors);
-        if (stored.isPresent()) {
-            copy.put(doorId, toCached(stored.get()));
-        } else {
-            copy.remove(doorId);
+        synchronized (lock) {
+            Optional<DoorRepository.StoredDoor> stored = repository.find(doorId);
+            Map<String, CachedDoor> copy = new ConcurrentHashMap<>(doors);
+            if (stored.isPresent()) {
+                copy.put(doorId, toCached(stored.get()));
+            } else {
+                copy.remove(doorId);
+            }
+            doors = copy;
+            refreshedAt.put(doorId, ++generation);
         }
-        doors = copy;
     }
 
     private CachedDoor toCached(DoorRepository.StoredDoor stored) {

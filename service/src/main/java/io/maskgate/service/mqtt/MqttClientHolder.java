@@ -22,9 +22,12 @@ public class MqttClientHolder implements CommandPublisher {
     private final MqttAsyncClient client;
     private final MqttAsyncClient publisher;
     private final MqttEndpoint endpoint;
+    private final MaskGateProperties.Tls tls;
+    private javax.net.ssl.SSLSocketFactory tlsSocketFactory;
 
     public MqttClientHolder(MqttEndpoint endpoint, MaskGateProperties properties) throws MqttException {
         this.endpoint = endpoint;
+        this.tls = properties.mqtt().tls();
         this.client = new MqttAsyncClient(endpoint.url(), properties.mqtt().clientId(), new MemoryPersistence());
         this.publisher = new MqttAsyncClient(endpoint.url(), properties.mqtt().clientId() + "-pub",
                 new MemoryPersistence());
@@ -38,6 +41,19 @@ public class MqttClientHolder implements CommandPublisher {
     /** The command client. */
     public MqttAsyncClient publisher() {
         return publisher;
+    }
+
+    /** TLS sockets verifying the broker against {@code maskgate.mqtt.tls.ca-file} (ssl:// urls), built once. */
+    public synchronized javax.net.ssl.SSLSocketFactory tlsSocketFactory() {
+        if (tlsSocketFactory == null) {
+            boolean hasCa = tls != null && tls.hasCa();
+            boolean hasKeys = tls != null && org.springframework.util.StringUtils.hasText(tls.keyStore());
+            tlsSocketFactory = io.maskgate.protocol.transport.TlsSocketFactories.create(
+                    hasCa ? java.nio.file.Path.of(tls.caFile()) : null,
+                    hasKeys ? java.nio.file.Path.of(tls.keyStore()) : null,
+                    hasKeys && tls.keyStorePassword() != null ? tls.keyStorePassword().toCharArray() : null);
+        }
+        return tlsSocketFactory;
     }
 
     public MqttEndpoint endpoint() {

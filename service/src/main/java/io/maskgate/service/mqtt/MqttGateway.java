@@ -44,6 +44,7 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     private final DecisionPipeline decisions;
     private final CommandDispatcher commands;
     private final UnitPresence presence;
+    private final io.maskgate.service.frame.FrameIntake frames;
     private final io.maskgate.service.unit.ReplicaSequenceSync replicaSync;
     private final io.maskgate.service.verify.FrameIngest frames;
     private final MaskGateProperties.Mqtt config;
@@ -110,7 +111,16 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
                 commandClient ? 0L : config.sessionExpiry().toSeconds(), 30,
                 (int) Math.max(1, config.connectTimeout().toSeconds()), config.inflight());
         // our own Reconnector: Paho's automatic reconnect shares one backoff among all clients (see Reconnector)
-        return MqttClients.options(spec);
+        MqttConnectionOptions o = MqttClients.options(spec);
+        if (holder.endpoint().url().startsWith("ssl://")) {
+            MqttClients.withTls(o, holder.tlsSocketFactory());
+        }
+        if (config.maxPacketSize() != null) {
+            // MQTT 5: the broker must not send us a bigger packet (it drops the message), so a hostile 256 MB
+            // publish is never buffered here before the protocol's size checks
+            o.setMaximumPacketSize(config.maxPacketSize().toBytes());
+        }
+        return o;
     }
 
     @Override

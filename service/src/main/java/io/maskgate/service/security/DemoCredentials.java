@@ -4,6 +4,7 @@ import io.maskgate.service.config.MaskGateProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import org.slf4j.Logger;
@@ -45,6 +46,13 @@ class DemoCredentials implements ApplicationRunner {
         accounts.create("demo-admin", adminPassword, Role.ADMIN);
         accounts.create("demo-operator", operatorPassword, Role.OPERATOR);
         Files.createDirectories(file.getParent());
+        // live passwords: owner-only from the moment the file exists (not chmod after writing)
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException nonPosix) {
+            Files.createFile(file);
+        }
         Files.writeString(file, "demo-admin " + adminPassword + "\ndemo-operator " + operatorPassword + "\n");
         log.warn("DEMO credentials: demo-admin / {}   demo-operator / {}   (also in {})", adminPassword,
                 operatorPassword, file);

@@ -28,6 +28,10 @@ public class UnitRegistry implements KeyLookup {
     private final UnitRepository repository;
     private final SecretCipher cipher;
     private volatile Map<String, CachedUnit> units = Map.of();
+    /** Orders refresh against reloadAll: a full reload never installs rows older than a refresh it overlapped. */
+    private final Object lock = new Object();
+    private long generation;
+    private final Map<String, Long> refreshedAt = new java.util.HashMap<>();
 
     public UnitRegistry(UnitRepository repository, SecretCipher cipher) {
         this.repository = repository;
@@ -47,6 +51,10 @@ public class UnitRegistry implements KeyLookup {
 
     @Scheduled(fixedDelayString = "${maskgate.cache-refresh}", initialDelayString = "${maskgate.cache-refresh}")
     public void reloadAll() {
+        long start;
+        synchronized (lock) {
+            start = generation;
+        }
         Map<String, CachedUnit> fresh = new ConcurrentHashMap<>();
         for (UnitRepository.StoredUnit stored : repository.findAll()) {
             try {
@@ -55,18 +63,35 @@ public class UnitRegistry implements KeyLookup {
                 log.error("unit {} skipped: {}", stored.unit().id(), e.getMessage());
             }
         }
-        units = fresh;
+        synchronized (lock) {
+            // a refresh that ran while we read the table saw newer rows than ours: keep its result
+            refreshedAt.forEach((id, gen) -> {
+                if (gen > start) {
+                    CachedUnit current = units.get(id);
+                    if (current != null) {
+                        fresh.put(id, current);
+                    } else {
+                        fresh.remove(id);
+                    }
+                }
+            });
+            refreshedAt.values().removeIf(gen -> gen <= start);
+            units = fresh;
+        }
     }
 
     public void refresh(String unitId) {
-        Optional<UnitRepository.StoredUnit> stored = repository.find(unitId);
-        Map<String, CachedUnit> copy = new ConcurrentHashMap<>(units);
-        if (stored.isPresent()) {
-            copy.put(unitId, toCached(stored.get()));
-        } else {
-            copy.remove(unitId);
+        synchronized (lock) {
+            Optional<UnitRepository.StoredUnit> stored = repository.find(unitId);
+            Map<String, CachedUnit> copy = new ConcurrentHashMap<>(units);
+            if (stored.isPresent()) {
+                copy.put(unitId, toCached(stored.get()));
+            } else {
+                copy.remove(unitId);
+            }
+            units = copy;
+            refreshedAt.put(unitId, ++generation);
         }
-        units = copy;
     }
 
     private CachedUnit toCached(UnitRepository.StoredUnit stored) {

@@ -81,7 +81,9 @@ class ComposeWiringTest {
         assertThat(env.get("SPRING_DATASOURCE_URL")).isEqualTo("jdbc:postgresql://postgres:5432/" + pg.get("POSTGRES_DB"));
         assertThat(env.get("SPRING_DATASOURCE_USERNAME")).isEqualTo(pg.get("POSTGRES_USER"));
         assertThat(env.get("SPRING_DATASOURCE_PASSWORD")).isEqualTo(pg.get("POSTGRES_PASSWORD"));
-        assertThat(env.get("MASKGATE_MQTT_URL")).isEqualTo("tcp://mosquitto:1883");
+        // TLS to the broker, verified against the CA made by deploy/mosquitto/make-certs.sh
+        assertThat(env.get("MASKGATE_MQTT_URL")).isEqualTo("ssl://mosquitto:8883");
+        assertThat(env.get("MASKGATE_MQTT_CA_FILE")).isNotBlank();
         // with a configured database the service refuses to start without a master key
         assertThat(env).containsKeys("MASKGATE_MASTER_KEY", "MASKGATE_MQTT_USERNAME", "MASKGATE_MQTT_PASSWORD");
         assertThat(env.values()).as("no secret literals").noneMatch(v -> v != null && v.toLowerCase().contains("changeme"));
@@ -102,6 +104,12 @@ class ComposeWiringTest {
                 continue; // named volume
             }
             Path host = ROOT.resolve(parts[0]).normalize();
+            if (host.equals(ROOT.resolve("deploy/mosquitto/certs"))) {
+                // generated, never committed: made by the documented script
+                assertThat(ROOT.resolve("deploy/mosquitto/make-certs.sh")).isRegularFile();
+                mountedInContainer.add(parts[1]);
+                continue;
+            }
             assertThat(host).as("mounted file " + parts[0]).isRegularFile();
             mountedInContainer.add(parts[1]);
             if (parts[1].endsWith("mosquitto.conf")) {
@@ -118,9 +126,47 @@ class ComposeWiringTest {
             assertThat(mountedInContainer).as(files.group(1) + " is mounted").contains(files.group(2));
         }
         assertThat(kinds).containsExactlyInAnyOrder("password_file", "acl_file");
+        Matcher tls = Pattern.compile("(?m)^(cafile|certfile|keyfile)\\s+(\\S+)").matcher(config);
+        Set<String> tlsKinds = new HashSet<>();
+        while (tls.find()) {
+            tlsKinds.add(tls.group(1));
+            assertThat(mountedInContainer.stream().anyMatch(m -> tls.group(2).startsWith(m + "/")))
+                    .as(tls.group(1) + " " + tls.group(2) + " is in a mounted folder").isTrue();
+        }
+        assertThat(tlsKinds).as("a TLS listener").containsExactlyInAnyOrder("cafile", "certfile", "keyfile");
+        assertThat(config).containsPattern("(?m)^max_packet_size \\d+$");
         String acl = Files.readString(ROOT.resolve("deploy/mosquitto/acl"));
         assertThat(acl).contains("pattern write maskgate/v1/units/%u/decision")
                 .contains("user " + environment("service").get("MASKGATE_MQTT_USERNAME"));
+    }
+
+    @Test
+    void everyServiceRestartsUnlessStopped() {
+        for (String name : services.keySet()) {
+            assertThat(service(name).get("restart")).as("restart policy of " + name).isEqualTo("unless-stopped");
+        }
+    }
+
+    @Test
+    void adminPasswordIsOnlyNeededForTheFirstStart() {
+        String admin = environment("service").get("MASKGATE_ADMIN_PASSWORD");
+        assertThat(admin).as("optional in compose (an existing admin needs none)").doesNotContain(":?");
+    }
+
+    @Test
+    void buildContextLeavesOutLocalDataAndBuildOutput() throws IOException {
+        Path ignore = ROOT.resolve(".dockerignore");
+        assertThat(ignore).as(".dockerignore").isRegularFile();
+        List<String> lines = Files.readAllLines(ignore).stream().map(String::strip).toList();
+        // var/ holds the generated master key and demo credentials; target/ hundreds of MB of build output
+        assertThat(lines).contains("var/", "**/target/", ".git/", "deploy/mosquitto/certs/", ".env");
+    }
+
+    @Test
+    void imageIsTheProductionBuild() throws IOException {
+        String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+        assertThat(dockerfile).as("no embedded PostgreSQL/broker in the image").contains("-Pproduction");
+        assertThat(dockerfile).as("refuses to start without configuration").contains("SPRING_PROFILES_ACTIVE=prod");
     }
 
     /** Every property name in the Spring configuration metadata on the classpath, dashes removed. */

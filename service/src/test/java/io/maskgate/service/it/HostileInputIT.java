@@ -112,7 +112,7 @@ class HostileInputIT extends AbstractServiceIT {
         assertThat(metrics.acceptedCount() - acceptedBefore).isEqualTo(hostile.size() + 1.0);
 
         // the counters are exported, and the rejections are in the event log with their reasons
-        String prometheus = anonymous.getForObject("/actuator/prometheus", String.class);
+        String prometheus = rest.getForObject("/actuator/prometheus", String.class);
         assertThat(prometheus).contains("maskgate_decisions_total{application=\"maskgate\",outcome=\"rejected\","
                 + "reason=\"BAD_SIGNATURE\"}");
         // (the REPLAY is counted but not stored again: its (unit, seq) is already in the log - idempotency)
@@ -128,7 +128,7 @@ class HostileInputIT extends AbstractServiceIT {
         assertThat(mismatch).extracting(e -> e.get("reason").asText()).containsExactly("TOPIC_MISMATCH");
 
         // still up
-        ResponseEntity<JsonNode> health = anonymous.getForEntity("/actuator/health", JsonNode.class);
+        ResponseEntity<JsonNode> health = rest.getForEntity("/actuator/health", JsonNode.class);
         assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(health.getBody().get("status").asText()).isEqualTo("UP");
         assertThat(health.getBody().at("/components/mqtt/status").asText()).isEqualTo("UP");

@@ -76,8 +76,12 @@ public final class MqttTestClient implements AutoCloseable {
         this.onMessage = handler;
     }
 
-    public void publish(String topic, byte[] payload) throws MqttException {
-        client.publish(topic, payload, 1, false);
+    public IMqttToken publish(String topic, byte[] payload) throws MqttException {
+        return client.publish(topic, payload, 1, false);
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
     }
 
     /** Publishes and waits for the broker's PUBACK. */

@@ -38,7 +38,7 @@ class RestApiIT extends AbstractServiceIT {
     void securityRolesAndProblemJson() {
         String operator = id("op");
         accounts.create(operator, "operator-password-1", Role.OPERATOR);
-        TestRestTemplate op = anonymous.withBasicAuth(operator, "operator-password-1");
+        TestRestTemplate op = apiClient(anonymous.withBasicAuth(operator, "operator-password-1"));
 
         ResponseEntity<String> noAuth = anonymous.getForEntity("/api/doors", String.class);
         assertThat(noAuth.getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
@@ -150,8 +150,12 @@ class RestApiIT extends AbstractServiceIT {
         JsonNode api = anonymous.getForObject("/v3/api-docs", JsonNode.class);
         assertThat(api.get("paths").has("/api/units")).isTrue();
         assertThat(api.get("paths").has("/api/events/export")).isTrue();
-        JsonNode health = anonymous.getForObject("/actuator/health", JsonNode.class);
-        assertThat(health.get("status").asText()).isEqualTo("UP");
+        JsonNode anonymousHealth = anonymous.getForObject("/actuator/health", JsonNode.class);
+        assertThat(anonymousHealth.get("status").asText()).isEqualTo("UP");
+        assertThat(anonymousHealth.has("components")).as("no details (broker url, client id) for anonymous").isFalse();
+        assertThat(anonymous.getForEntity("/actuator/prometheus", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.UNAUTHORIZED);
+        JsonNode health = rest.getForObject("/actuator/health", JsonNode.class);
         assertThat(health.at("/components/db/status").asText()).isEqualTo("UP");
         assertThat(health.at("/components/mqtt/status").asText()).isEqualTo("UP");
     }

@@ -26,7 +26,7 @@ class ReplicaSequenceSyncTest {
     private ReplicaSequenceSync replica(String clientId, PersistentSequenceState state) throws Exception {
         MaskGateProperties props = new MaskGateProperties(Path.of("target/sync-test"),
                 new MaskGateProperties.Mqtt("tcp://127.0.0.1:1", null, null, clientId, "g", Duration.ofMinutes(1),
-                        10, Duration.ofSeconds(1), true, Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                        10, Duration.ofSeconds(1), true, Duration.ofSeconds(1), Duration.ofSeconds(2), null, null),
                 null, new MaskGateProperties.Decisions(Duration.ofSeconds(30), Duration.ofSeconds(5), true,
                         Duration.ofMillis(2), null, null),
                 null, null, Duration.ofSeconds(30), null);
