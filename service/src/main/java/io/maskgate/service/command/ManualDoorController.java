@@ -2,17 +2,9 @@ package io.maskgate.service.command;
 
 import io.maskgate.protocol.DoorAction;
 import io.maskgate.protocol.DoorCommand;
-import io.maskgate.protocol.Limits;
-import io.maskgate.service.audit.AuditLog;
-import io.maskgate.service.door.DoorRegistry;
-import io.maskgate.service.event.EventKind;
-import io.maskgate.service.event.EventRecord;
-import io.maskgate.service.event.EventWriter;
-import io.maskgate.service.web.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
-import java.time.Instant;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -36,16 +28,10 @@ public class ManualDoorController {
                                  long expiresAt) {
     }
 
-    private final CommandDispatcher commands;
-    private final DoorRegistry doors;
-    private final AuditLog audit;
-    private final EventWriter events;
+    private final ManualCommands manual;
 
-    public ManualDoorController(CommandDispatcher commands, DoorRegistry doors, AuditLog audit, EventWriter events) {
-        this.commands = commands;
-        this.doors = doors;
-        this.audit = audit;
-        this.events = events;
+    public ManualDoorController(ManualCommands manual) {
+        this.manual = manual;
     }
 
     @PostMapping("/unlock")
@@ -65,21 +51,8 @@ public class ManualDoorController {
     }
 
     private ManualResponse send(String doorId, DoorAction action, ManualRequest request, String actor) {
-        DoorRegistry.CachedDoor door = doors.find(doorId)
-                .orElseThrow(() -> new NotFoundException("door " + doorId + " not found"));
-        long duration = action == DoorAction.LOCK ? 0
-                : request != null && request.durationMs() != null ? request.durationMs()
-                : door.door().policy().unlockMs();
-        if (duration < 0 || duration > Limits.MAX_COMMAND_MS) {
-            throw new IllegalArgumentException("durationMs must be 0.." + Limits.MAX_COMMAND_MS);
-        }
-        String reason = request == null ? null : request.reason();
-        audit.record(actor, "MANUAL_" + action.name(), doorId, "durationMs=" + duration
-                + (reason == null ? "" : " reason=" + reason));
-        DoorCommand command = commands.issue(doorId, action, duration, CommandOrigin.manual(actor), -1)
-                .orElseThrow(() -> new IllegalStateException("door " + doorId + " has no actuator key"));
-        events.enqueue(EventRecord.of(Instant.now(), EventKind.MANUAL, action.name(), reason, null, doorId, null,
-                command.commandId(), actor, "durationMs=" + duration));
-        return new ManualResponse(command.commandId(), doorId, action, duration, command.expiresAt());
+        DoorCommand command = manual.send(doorId, action, request == null ? null : request.durationMs(),
+                request == null ? null : request.reason(), actor);
+        return new ManualResponse(command.commandId(), doorId, action, command.durationMs(), command.expiresAt());
     }
 }
