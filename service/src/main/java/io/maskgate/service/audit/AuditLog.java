@@ -24,6 +24,21 @@ public class AuditLog {
                 .params(actor, action, target, detail).update();
     }
 
+    /** Newest first, filtered by exact actor, action and target (each optional), at most {@code limit}. */
+    public List<Entry> search(String actor, String action, String target, int limit) {
+        return jdbc.sql("""
+                        SELECT id, at, actor, action, target, detail FROM audit_log
+                        WHERE (CAST(? AS text) IS NULL OR actor = ?) AND (CAST(? AS text) IS NULL OR action = ?)
+                          AND (CAST(? AS text) IS NULL OR target = ?)
+                        ORDER BY id DESC LIMIT ?
+                        """)
+                .params(actor, actor, action, action, target, target, limit)
+                .query((rs, i) -> new Entry(rs.getLong("id"), rs.getTimestamp("at").toInstant(),
+                        rs.getString("actor"), rs.getString("action"), rs.getString("target"),
+                        rs.getString("detail")))
+                .list();
+    }
+
     public List<Entry> latest(int limit) {
         return jdbc.sql("SELECT id, at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?")
                 .param(limit)

@@ -2,17 +2,9 @@ package io.maskgate.service.command;
 
 import io.maskgate.protocol.DoorAction;
 import io.maskgate.protocol.DoorCommand;
-import io.maskgate.protocol.Limits;
-import io.maskgate.service.audit.AuditLog;
-import io.maskgate.service.door.DoorRegistry;
-import io.maskgate.service.event.EventKind;
-import io.maskgate.service.event.EventRecord;
-import io.maskgate.service.event.EventWriter;
-import io.maskgate.service.web.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
-import java.time.Instant;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -36,16 +28,10 @@ public class ManualDoorController {
                                  long expiresAt) {
     }
 
-    private final CommandDispatcher commands;
-    private final DoorRegistry doors;
-    private final AuditLog audit;
-    private final EventWriter events;
+    private final ManualCommands manual;
 
-    public ManualDoorController(CommandDispatcher commands, DoorRegistry doors, AuditLog audit, EventWriter events) {
-        this.commands = commands;
-        this.doors = doors;
-        this.audit = audit;
-        this.events = events;
+    public ManualDoorController(ManualCommands manual) {
+        this.manual = manual;
     }
 
     @PostMapping("/unlock")
@@ -69,32 +55,8 @@ public class ManualDoorController {
     }
 
     private ManualResponse send(String doorId, DoorAction action, ManualRequest request, String actor) {
-        DoorRegistry.CachedDoor door = doors.find(doorId)
-                .orElseThrow(() -> new NotFoundException("door " + doorId + " not found"));
-        long duration = action == DoorAction.LOCK ? 0
-                : request != null && request.durationMs() != null ? request.durationMs()
-                : door.door().policy().unlockMs();
-        if (duration < 0 || duration > Limits.MAX_COMMAND_MS) {
-            throw new IllegalArgumentException("durationMs must be 0.." + Limits.MAX_COMMAND_MS);
-        }
-        String reason = request == null ? null : request.reason();
-        if (reason != null && reason.length() > Limits.MAX_REASON_CHARS) {
-            throw new IllegalArgumentException("reason must be at most " + Limits.MAX_REASON_CHARS + " characters");
-        }
-        audit.record(actor, "MANUAL_" + action.name(), doorId, "durationMs=" + duration
-                + (reason == null ? "" : " reason=" + reason));
-        Instant at = Instant.now();
-        IssuedCommand issued = commands.issue(doorId, action, duration, CommandOrigin.manual(actor, at), -1)
-                .orElseThrow(() -> new IllegalStateException("door " + doorId + " has no actuator key"));
-        DoorCommand command = issued.command();
-        events.enqueue(EventRecord.of(at, EventKind.MANUAL, action.name(), reason, null, doorId, null,
-                command.commandId(), actor, "durationMs=" + duration));
-        if (!issued.published()) {
-            // the dispatcher keeps retrying while the command is valid, but the operator must not read 202 as "sent"
-            throw new CommandNotPublishedException("command " + command.commandId() + " to door " + doorId
-                    + " could not be handed to the MQTT broker; it is retried until it expires at "
-                    + Instant.ofEpochMilli(command.expiresAt()));
-        }
-        return new ManualResponse(command.commandId(), doorId, action, duration, command.expiresAt());
+        DoorCommand command = manual.send(doorId, action, request == null ? null : request.durationMs(),
+                request == null ? null : request.reason(), actor);
+        return new ManualResponse(command.commandId(), doorId, action, command.durationMs(), command.expiresAt());
     }
 }

@@ -1,5 +1,9 @@
 package io.maskgate.service.door;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * A door's access policy.
  *
@@ -18,20 +22,55 @@ public record DoorPolicy(PolicyMode mode, int minScore, int requiredFrames, int 
     public static final DoorPolicy DEFAULT = new DoorPolicy(PolicyMode.ENFORCE, 700, 1, 1, 5_000, 3_000, null);
 
     public DoorPolicy {
+        Map<String, String> problems = problems(mode, minScore, requiredFrames, windowFrames, windowMs, unlockMs);
+        if (!problems.isEmpty()) {
+            throw new InvalidPolicyException(problems);
+        }
+    }
+
+    /**
+     * What is wrong with these values, per field (empty when they make a valid policy). The API answers with this
+     * map as problem+json and the console shows each message next to its field.
+     */
+    public static Map<String, String> problems(PolicyMode mode, int minScore, int requiredFrames, int windowFrames,
+                                               int windowMs, int unlockMs) {
+        Map<String, String> p = new LinkedHashMap<>();
         if (mode == null) {
-            throw new IllegalArgumentException("mode is required");
+            p.put("mode", "mode is required (one of " + Arrays.toString(PolicyMode.values()) + ")");
         }
         if (minScore < 0 || minScore > 1000) {
-            throw new IllegalArgumentException("minScore must be 0..1000");
+            p.put("minScore", "minScore must be 0..1000 (per-mille), was " + minScore);
         }
-        if (requiredFrames < 1 || windowFrames < requiredFrames || windowFrames > 100) {
-            throw new IllegalArgumentException("need 1 <= requiredFrames <= windowFrames <= 100");
+        if (requiredFrames < 1) {
+            p.put("requiredFrames", "requiredFrames (N) must be at least 1, was " + requiredFrames);
+        }
+        if (windowFrames > 100) {
+            p.put("windowFrames", "windowFrames (M) must be at most 100, was " + windowFrames);
+        } else if (windowFrames < requiredFrames) {
+            p.put("windowFrames", "windowFrames (M) must be at least requiredFrames (N = " + requiredFrames
+                    + "), was " + windowFrames);
         }
         if (windowMs <= 0) {
-            throw new IllegalArgumentException("windowMs must be positive");
+            p.put("windowMs", "windowMs must be positive, was " + windowMs);
         }
         if (unlockMs < 1 || unlockMs > 600_000) {
-            throw new IllegalArgumentException("unlockMs must be 1..600000");
+            p.put("unlockMs", "unlockMs must be 1..600000, was " + unlockMs);
+        }
+        return p;
+    }
+
+    /** A policy refused because of one or more field values; {@link #fields()} maps each field to its message. */
+    public static final class InvalidPolicyException extends IllegalArgumentException {
+
+        private final Map<String, String> fields;
+
+        public InvalidPolicyException(Map<String, String> fields) {
+            super(String.join("; ", fields.values()));
+            this.fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        }
+
+        public Map<String, String> fields() {
+            return fields;
         }
     }
 }

@@ -4,8 +4,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -54,32 +52,6 @@ public class EventController {
         if (max < 1 || max > 1_000_000) {
             throw new IllegalArgumentException("max must be 1..1000000");
         }
-        response.setContentType("text/csv;charset=UTF-8");
-        response.setHeader("Content-Disposition", "attachment; filename=\"maskgate-events.csv\"");
-        PrintWriter out = response.getWriter();
-        out.println("id,occurred_at,kind,outcome,reason,unit_id,door_id,seq,label,score,captured_at,command_id,"
-                + "actor,detail");
-        events.stream(new EventQuery(door, unit, from, to, outcome, kind), max, e -> out.println(String.join(",",
-                String.valueOf(e.id()), csv(e.occurredAt()), e.kind().name(), csv(e.outcome()), csv(e.reason()),
-                csv(e.unitId()), csv(e.doorId()), csv(e.seq()), csv(e.label()), csv(e.score()),
-                csv(e.capturedAt()), csv(e.commandId()), csv(e.actor()), csv(e.detail()))));
-        if (out.checkError()) {
-            throw new UncheckedIOException(new IOException("client went away during CSV export"));
-        }
-    }
-
-    /** RFC 4180 quoting; also defuses spreadsheet formulas in free text. */
-    static String csv(Object value) {
-        if (value == null) {
-            return "";
-        }
-        String s = value.toString();
-        if (!s.isEmpty() && "=+-@".indexOf(s.charAt(0)) >= 0 && !(value instanceof Number)) {
-            s = "'" + s;
-        }
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
+        EventCsv.write(events, new EventQuery(door, unit, from, to, outcome, kind), max, response);
     }
 }

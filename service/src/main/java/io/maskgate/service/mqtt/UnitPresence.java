@@ -75,6 +75,11 @@ public class UnitPresence {
         return java.util.Optional.ofNullable(latest.get(unitId)).map(UnitStatus::modelVersion);
     }
 
+    /** The unit's latest status report (online or not, model version, when), if it ever sent one. */
+    public java.util.Optional<UnitStatus> status(String unitId) {
+        return java.util.Optional.ofNullable(latest.get(unitId));
+    }
+
     public boolean isOnline(String unitId) {
         UnitStatus s = latest.get(unitId);
         return s != null && s.online();

@@ -70,6 +70,21 @@ public class UserAccounts implements UserDetailsService {
                 .optional();
     }
 
+    /** Replaces a user's password (same rule as {@link #create}); false when the user does not exist. */
+    public boolean resetPassword(String username, String password) {
+        if (password == null || password.length() < 12) {
+            throw new IllegalArgumentException("password must be at least 12 characters");
+        }
+        return jdbc.sql("UPDATE app_users SET password_hash = ? WHERE username = ?")
+                .params(encoder.encode(password), username).update() == 1;
+    }
+
+    /** Enables or disables a user (a disabled user cannot log in); false when the user does not exist. */
+    public boolean setEnabled(String username, boolean enabled) {
+        return jdbc.sql("UPDATE app_users SET enabled = ? WHERE username = ?").params(enabled, username)
+                .update() == 1;
+    }
+
     public boolean delete(String username) {
         return jdbc.sql("DELETE FROM app_users WHERE username = ?").param(username).update() == 1;
     }
