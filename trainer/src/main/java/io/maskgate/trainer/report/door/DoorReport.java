@@ -99,7 +99,8 @@ public final class DoorReport {
             }
         }
         ModelDoorReport def = rows.get(hasV2 ? V2 : V1);
-        Calibration.Choice choice = new Calibration.Choice(def.doorThreshold(), def.thresholdRule());
+        Calibration.Choice choice = def == null ? new Calibration.Choice(0, "no shipped model")
+                : new Calibration.Choice(def.doorThreshold(), def.thresholdRule());
         return new Result(DoorMarkdown.render(rows, retrained, retrainOf, hasV2, sets), choice, rows);
     }
 
