@@ -93,11 +93,6 @@ public final class ServiceHarness implements AutoCloseable {
         return true;
     }
 
-    /** A bean of the running service (test set-up that has no REST form, e.g. publishing a model). */
-    <T> T bean(Class<T> type) {
-        return context.getBean(type);
-    }
-
     public ServiceClient client() {
         return new ServiceClient(baseUrl, admin, password.toCharArray());
     }

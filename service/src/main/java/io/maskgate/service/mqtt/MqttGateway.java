@@ -44,7 +44,6 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
     private final DecisionPipeline decisions;
     private final CommandDispatcher commands;
     private final UnitPresence presence;
-    private final io.maskgate.service.frame.FrameIntake frames;
     private final io.maskgate.service.unit.ReplicaSequenceSync replicaSync;
     private final io.maskgate.service.verify.FrameIngest frames;
     private final MaskGateProperties.Mqtt config;

@@ -185,7 +185,7 @@ public class Reverification implements AutoCloseable {
         String commandId = null;
         if (outcome.unlock()) {
             commandId = commands.issue(d.doorId(), DoorAction.UNLOCK, outcome.unlockMs(),
-                    CommandOrigin.decision(d.unitId(), d.seq()), u.arrivedNanos()).map(c -> c.commandId())
+                    CommandOrigin.decision(d.unitId(), d.seq(), now), u.arrivedNanos()).map(c -> c.command().commandId())
                     .orElse(null);
         }
         decisionMetrics.verdict(outcome.verdict(), outcome.reason());
