@@ -44,7 +44,8 @@ class SecurityConfig {
                         .hasAnyRole(admin, operator)
                         .requestMatchers("/api/disputes/export").hasRole(admin)
                         .requestMatchers("/api/disputes", "/api/disputes/**").hasAnyRole(admin, operator)
-                        .requestMatchers(HttpMethod.GET, "/api/verification").hasAnyRole(admin, operator)
+                        .requestMatchers(HttpMethod.GET, "/api/verification", "/api/verification/**")
+                        .hasAnyRole(admin, operator)
                         .requestMatchers("/api/**", "/actuator/**").hasRole(admin)
                         .anyRequest().denyAll())
                 .exceptionHandling(e -> e
