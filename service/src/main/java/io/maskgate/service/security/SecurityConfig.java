@@ -74,7 +74,8 @@ class SecurityConfig {
                         .hasAnyRole(admin, operator)
                         .requestMatchers("/api/disputes/export").hasRole(admin)
                         .requestMatchers("/api/disputes", "/api/disputes/**").hasAnyRole(admin, operator)
-                        .requestMatchers(HttpMethod.GET, "/api/verification").hasAnyRole(admin, operator)
+                        .requestMatchers(HttpMethod.GET, "/api/verification", "/api/verification/**")
+                        .hasAnyRole(admin, operator)
                         .anyRequest().hasRole(admin));
         return http.build();
     }

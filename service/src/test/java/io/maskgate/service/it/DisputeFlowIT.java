@@ -57,6 +57,19 @@ class DisputeFlowIT extends AbstractServiceIT {
                 "SELECT count(*) FROM frames WHERE unit_id = ?", Integer.class, unit) == 1);
         Await.until("decisions logged", Duration.ofSeconds(10),
                 () -> events("unit=" + unit + "&kind=DECISION").size() == 2);
+        // both verdicts of the uncertain decision (ENFORCE door: recorded, the door as today)
+        Await.until("float verdict recorded", Duration.ofSeconds(30), () -> op.getForObject(
+                "/api/verification/decisions?unit=" + unit, JsonNode.class).size() == 1);
+        JsonNode both = op.getForObject("/api/verification/decisions?unit=" + unit, JsonNode.class).get(0);
+        assertThat(both.get("seq").asLong()).isEqualTo(1);
+        assertThat(both.get("int8Label").asText()).isEqualTo("MASK");
+        assertThat(both.get("int8Score").asInt()).isEqualTo(640);
+        assertThat(both.get("int8Model").asText()).isEqualTo("maskgate-tiny-v1");
+        assertThat(both.get("floatModel").asText()).isEqualTo("maskgate-tiny-v1");
+        assertThat(both.get("status").asText()).isEqualTo("VERIFIED");
+        assertThat(both.get("floatLabel").asText()).isEqualTo("MASK");
+        assertThat(both.get("verifyMs").asDouble()).isPositive();
+        assertThat(both.get("enforced").asBoolean()).isFalse();
 
         // seq 1 (crop kept) and seq 2 (outside the band: no crop) are disputed, in that order
         ResponseEntity<JsonNode> first = op.postForEntity("/api/disputes",
