@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -21,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * confirm) with a power cut at every step: the MicroPython process is killed (SIGKILL) just before each change
  * it would make to the flash. After every cut the camera boots main.py with a working model (the old one or the
  * new one, never none) that runs inferences, and the update run again resumes and ends with the new model
- * active after the next boot. Two processes per cut point (the cut, then boot + update + boot).
+ * active after the next boot. Two processes per cut point (the cut, then boot + update + boot), three cut
+ * points at a time.
  */
 class FirmwarePowerCutTest {
 
@@ -48,26 +53,45 @@ class FirmwarePowerCutTest {
         int steps = flashWrites(full.output());
         assertTrue(steps >= 10, "flash changes in an update: " + steps);
 
-        List<String> bootedAfterCut = new ArrayList<>();
-        for (int k = 1; k <= steps; k++) {
-            Path flash = copy(template, tmp.resolve("cut-" + k));
-            MicroPythonHost.Result cut = MicroPythonHost.run(List.of("run", "--flash", flash.toString(), "--script",
-                    script("update.py"), "--power-cut-after", String.valueOf(k)), 300);
-            assertEquals(137, cut.exit(), "step " + k + " should have been cut:\n" + cut.output());
-            assertTrue(cut.output().contains("\"power-cut\""), cut.output());
-
-            // restart: boot main.py, then (as after another reboot) run the update again, then boot again
-            MicroPythonHost.Result after = MicroPythonHost.run(List.of("run", "--flash", flash.toString(), "--script",
-                    script("boot_update_boot.py"), "--frames", frames, "--max-frames", "2"), 300);
-            List<String> versions = booted(after, "restart after a cut at step " + k);
-            assertEquals(2, versions.size(), after.output());
-            assertTrue(versions.get(0).equals(OLD) || versions.get(0).equals(NEW), versions.toString());
-            assertEquals(NEW, versions.get(1), "the update resumed after a cut at step " + k + ":\n" + after.output());
-            bootedAfterCut.add(versions.get(0));
+        // cut points are independent (each on its own copy of the flash): three at a time
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<Future<String>> results = new ArrayList<>();
+        try {
+            for (int step = 1; step <= steps; step++) {
+                int k = step;
+                results.add(pool.submit(() -> cutAndRestart(template, k, frames)));
+            }
+            List<String> bootedAfterCut = new ArrayList<>();
+            for (Future<String> f : results) {
+                try {
+                    bootedAfterCut.add(f.get());
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
+                }
+            }
+            // the cut points span the switch: early cuts boot the old model, late ones the new one
+            assertEquals(OLD, bootedAfterCut.get(0));
+            assertEquals(NEW, bootedAfterCut.get(steps - 1));
+        } finally {
+            pool.shutdownNow();
         }
-        // the cut points span the switch: early cuts boot the old model, late ones the new one
-        assertEquals(OLD, bootedAfterCut.get(0));
-        assertEquals(NEW, bootedAfterCut.get(steps - 1));
+    }
+
+    /** Cut before flash change k, then boot, update again, boot; returns the version the first boot loaded. */
+    private String cutAndRestart(Path template, int k, String frames) throws Exception {
+        Path flash = copy(template, tmp.resolve("cut-" + k));
+        MicroPythonHost.Result cut = MicroPythonHost.run(List.of("run", "--flash", flash.toString(), "--script",
+                script("update.py"), "--power-cut-after", String.valueOf(k)), 300);
+        assertEquals(137, cut.exit(), "step " + k + " should have been cut:\n" + cut.output());
+        assertTrue(cut.output().contains("\"power-cut\""), cut.output());
+        // restart: boot main.py, then (as after another reboot) run the update again, then boot again
+        MicroPythonHost.Result after = MicroPythonHost.run(List.of("run", "--flash", flash.toString(), "--script",
+                script("boot_update_boot.py"), "--frames", frames, "--max-frames", "2"), 300);
+        List<String> versions = booted(after, "restart after a cut at step " + k);
+        assertEquals(2, versions.size(), after.output());
+        assertTrue(versions.get(0).equals(OLD) || versions.get(0).equals(NEW), versions.toString());
+        assertEquals(NEW, versions.get(1), "the update resumed after a cut at step " + k + ":\n" + after.output());
+        return versions.get(0);
     }
 
     /** The model version each boot of the run loaded; every boot ran its loop (an inference per boot). */
