@@ -28,14 +28,6 @@ import maskgate_slots as model_slots
 import maskgate_unit as unit
 
 CONFIG_PATH = "config.json"
-
-import image
-import sensor
-
-import maskgate_protocol as protocol
-import maskgate_slots as model_slots
-import maskgate_unit as unit
-
 PLACEHOLDER_KEY = "PASTE_THE_UNIT_KEY_RETURNED_ONCE_BY_UNIT_REGISTRATION"
 INPUT_SIZE = 32  # the model input is 32x32 RGB
 MIN_VALID_EPOCH_MS = 1704067200000  # 2024-01-01: anything earlier means the clock was never set
