@@ -29,6 +29,11 @@ def verify(case):
                                 case["maxAheadMs"])
     if kind == "ack":
         return p.verify_ack(case["topic"], payload, key, case["now"], case["maxAgeMs"], case["maxAheadMs"])
+    if kind == "frame":
+        credentials = None if key is None else (key, case["enabled"])
+        held = case.get("held")
+        held = None if held is None else (held["seq"], held["doorId"], held["score"])
+        return p.verify_frame(case["topic"], payload, credentials, held, set(int(s) for s in case["seen"]))
     raise AssertionError("unknown kind " + kind)
 
 
@@ -37,7 +42,7 @@ class TestVectors(unittest.TestCase):
     def test_vector_files_exist(self):
         cases = load_cases()
         self.assertTrue(len(cases) > 50, "expected the protocol test vectors")
-        self.assertEqual({"decision", "command", "ack"}, set(c["kind"] for c in cases))
+        self.assertEqual({"decision", "command", "ack", "frame"}, set(c["kind"] for c in cases))
 
     def test_every_vector_gets_its_expected_verdict(self):
         wrong = []
@@ -63,6 +68,16 @@ class TestVectors(unittest.TestCase):
                 self.assertEqual(case["payload"].encode("utf-8"), p.encode_decision(signed))
                 exact += 1
         self.assertEqual(1, exact)
+
+    def test_firmware_signs_every_accepted_frame_byte_for_byte(self):
+        accepted = [c for c in load_cases() if c["kind"] == "frame" and c["expect"] == "accept"]
+        self.assertTrue(accepted)
+        for case in accepted:
+            m = json.loads(case["payload"])
+            signed = p.frame(m["unitId"], m["doorId"], m["seq"], m["capturedAt"], m["jpegBase64"], m["score"],
+                             p.parse_key(case["key"]))
+            self.assertEqual(m["sig"], signed["sig"], case["name"])
+            self.assertEqual(case["payload"].encode("utf-8"), p.encode_frame(signed))
 
     def test_firmware_acks_verify_like_java_acks(self):
         n = 0
