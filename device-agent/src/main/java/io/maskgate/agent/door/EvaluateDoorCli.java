@@ -66,9 +66,12 @@ public final class EvaluateDoorCli {
                     a.intValue("threshold", 500), a.intValue("min-score", 700));
             new io.maskgate.agent.smoothing.Smoother(rule.n(), rule.m(), rule.threshold()); // validates N, M, T
             DoorEvaluation.Result r = new DoorEvaluation(pipeline, finder, rule).run(data, a.intValue("limit", 0));
+            String thr = finderName.equals("haar") ? "haar scale 1.1, 3 neighbours"
+                    : String.format(Locale.ROOT, "score >= %.2f", threshold);
             print(r, out);
+            out.println("finder setting: " + thr);
             if (a.flag("json")) {
-                out.println(json(r));
+                out.println(json(r).replaceFirst("^\\{", "{\"finderSetting\":\"" + esc(thr) + "\","));
             }
             return 0;
         } catch (IllegalArgumentException e) {

@@ -96,6 +96,12 @@ public final class FinderCardCli {
                 + " output face_grid int8[1,16,16,5] scale 1/256 zp -128");
         card.put("decoding", "cell = face centre when score >= threshold and the largest in its 3x3 neighbourhood;"
                 + " box = cell centre + (p*4-2) cells, size = p*128 px; greedy NMS at IoU 0.3; mapped back through the letterbox");
+        card.put("architecture", "finder-v2 (trainer FinderNet): conv 3x3/2 x8 -> conv 3x3/2 x16 -> conv 3x3/2 x32 -> "
+                + "4 x (depthwise 5x5 + pointwise 48, 48, 64, 64) at 16x16 -> conv 1x1 x5; ReLU everywhere but the head");
+        card.put("training", "./maskgate model train-finder (TensorFlow Java, 1 intra-op thread) on ilc-2021-scenes/train "
+                + "(956 photos, all labels are faces): weighted BCE on the centre score, L1 offsets, L1 log size; Adam 2e-3 "
+                + "cosine-decayed by a wall-clock deadline; best epoch on val (see training.log); int8 PTQ by "
+                + "./maskgate model quantize-finder (200-300 letterboxed train photos)");
         card.put("parameters", f.params());
         card.put("macs", f.macs());
         card.put("ops", String.join(", ", f.ops()));
@@ -136,6 +142,9 @@ public final class FinderCardCli {
         sb.append(String.format(Locale.ROOT, "Finder `%s`: %,d parameters, %,d MACs, int8 file %,d bytes, arena %,d bytes. "
                         + "With the classifier (%,d MACs): %.1f FPS estimated on the OpenMV H7 (115 M MAC/s), arena + both models %,d bytes (%.0f KB).%n%n",
                 out.getFileName(), f.params(), f.macs(), f.fileBytes(), f.arenaBytes(), c.macs(), fps, memory, memory / 1024.0));
+        sb.append(String.format(Locale.ROOT, "Finder settings: %s; baseline: %s.%n%n", fe.path("finderSetting").asText("?"),
+                he.path("finderSetting").asText(he.path("finder").asText().equals("haar")
+                        ? "haar scale 1.1, 3 neighbours" : "?")));
         sb.append("| finder | label | found >= 40 px | found >= 20 px | found classified right | main face: door unlocks | false detections / photo |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|\n");
         for (JsonNode r : List.of(fe, he)) {
