@@ -21,7 +21,7 @@ public final class EvaluateDoorCli {
     static final String USAGE = """
             Usage: ./maskgate model evaluate-door --finder FILE|haar --classifier FILE --data DIR [options]
               --data DIR           a split folder of ilc-2021-scenes (boxes.csv beside it), e.g. ../shared/datasets/ilc-2021-scenes/val
-              --finder-threshold P face-centre score threshold of a network finder (default 0.5)
+              --finder-threshold P face-centre score threshold of a network finder (default 0.7)
               --cascade FILE       Haar cascade XML for --finder haar (default Debian opencv-data frontalface_default)
               --margin X           crop margin per side as a share of the face's long side (default 0.2)
               --mask-index I       mask output of a multi-output classifier (default 1)

@@ -43,12 +43,12 @@ class FinderCardCliTest {
         Path report = dir.resolve("REPORT.md");
         Files.writeString(report, "# report\n\nclassifier tables\n");
         Path out = dir.resolve("maskgate-finder-v1");
-        FinderCardCli.write(finder, classifier, fe, he, out, report, null);
-        FinderCardCli.write(finder, classifier, fe, he, out, report, null); // idempotent
+        FinderCardCli.write(finder, classifier, fe, he, out, report, null, null);
+        FinderCardCli.write(finder, classifier, fe, he, out, report, null, null); // idempotent
         String text = Files.readString(report);
         assertTrue(text.startsWith("# report\n\nclassifier tables\n"));
         assertEquals(text.indexOf(FinderCardCli.BEGIN), text.lastIndexOf(FinderCardCli.BEGIN));
-        assertTrue(text.contains("| model.tflite | mask | 87.5 % (7/8) |"), text);
+        assertTrue(text.contains("| maskgate-finder-v1 | mask | 87.5 % (7/8) |"), text);
         assertTrue(text.contains("| haar | mask | 37.5 % (3/8) |"), text);
         JsonNode card = new ObjectMapper().readTree(out.resolve("model-card.json").toFile());
         long macs = card.path("budgetWithClassifier").path("totalMacs").asLong();
