@@ -16,6 +16,7 @@ import io.maskgate.agent.mqtt.OfflineBuffer;
 import io.maskgate.protocol.Freshness;
 import io.maskgate.protocol.HmacKey;
 import io.maskgate.tinyml.finder.FaceFinder;
+import io.maskgate.tinyml.finder.FinderDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,7 +45,7 @@ public final class AgentMain {
               --finder FILE|haar    frames are whole scenes (e.g. ilc-2021-scenes/val): the door pipeline finds the
                                     face with this int8 finder (models/maskgate-finder-v1/model.tflite) or the
                                     Haar cascade, crops the main face square with margin and classifies it
-              --finder-threshold P  face-centre score threshold of a network finder (default 0.5)
+              --finder-threshold P  face-centre score threshold of a network finder (default 0.7)
               --margin X            crop margin per side, share of the face's long side (default 0.2)
               --fleet-key BASE64URL the fleet's Ed25519 public key (or env MASKGATE_FLEET_PUBLIC_KEY): turns on
                                     over-the-air model updates (two slots under --slots DIR, default
@@ -132,7 +133,8 @@ public final class AgentMain {
                     args.intValue("seed", 1), true, finderName != null);
             Classifier classifier = classifier(args);
             FaceFinder finder = finderName == null ? null
-                    : FinderLoader.open(finderName, null, args.doubleValue("finder-threshold", 0.5));
+                    : FinderLoader.open(finderName, null,
+                            args.doubleValue("finder-threshold", FinderDecoder.DEFAULT_THRESHOLD));
             String[] band = args.get("band", "400:600").split(":");
             if (band.length != 2) {
                 throw new IllegalArgumentException("--band must be LOW:HIGH, e.g. 400:600");

@@ -21,7 +21,7 @@ public final class EvaluateDoorCli {
     static final String USAGE = """
             Usage: ./maskgate model evaluate-door --finder FILE|haar --classifier FILE --data DIR [options]
               --data DIR           a split folder of ilc-2021-scenes (boxes.csv beside it), e.g. ../shared/datasets/ilc-2021-scenes/val
-              --finder-threshold P face-centre score threshold of a network finder (default 0.5)
+              --finder-threshold P face-centre score threshold of a network finder (default 0.7)
               --cascade FILE       Haar cascade XML for --finder haar (default Debian opencv-data frontalface_default)
               --margin X           crop margin per side as a share of the face's long side (default 0.2)
               --mask-index I       mask output of a multi-output classifier (default 1)
@@ -66,9 +66,12 @@ public final class EvaluateDoorCli {
                     a.intValue("threshold", 500), a.intValue("min-score", 700));
             new io.maskgate.agent.smoothing.Smoother(rule.n(), rule.m(), rule.threshold()); // validates N, M, T
             DoorEvaluation.Result r = new DoorEvaluation(pipeline, finder, rule).run(data, a.intValue("limit", 0));
+            String thr = finderName.equals("haar") ? "haar scale 1.1, 3 neighbours"
+                    : String.format(Locale.ROOT, "score >= %.2f", threshold);
             print(r, out);
+            out.println("finder setting: " + thr);
             if (a.flag("json")) {
-                out.println(json(r));
+                out.println(json(r).replaceFirst("^\\{", "{\"finderSetting\":\"" + esc(thr) + "\","));
             }
             return 0;
         } catch (IllegalArgumentException e) {

@@ -30,7 +30,7 @@ public final class FinderCardCli {
             Usage: ./maskgate model finder-card --finder FILE --classifier FILE --finder-eval FILE --haar-eval FILE
                                                 --out DIR [--report FILE=models/REPORT.md] [--training FILE]
               --finder-eval/--haar-eval  files holding the output of evaluate-door --json (the JSON line is read)
-              --training FILE            the finder's training.log (copied beside the card)
+              --training FILE            the finder's training.log (copied beside the card as training-log.txt)
             """;
 
     private FinderCardCli() {
@@ -41,14 +41,15 @@ public final class FinderCardCli {
             String[] rest = argv.length > 0 && argv[0].equals("finder-card")
                     ? java.util.Arrays.copyOfRange(argv, 1, argv.length) : argv;
             Args a = Args.parse(rest, Set.of("finder", "classifier", "finder-eval", "haar-eval", "out", "report",
-                    "training"), Set.of("help"));
+                    "training", "note"), Set.of("help"));
             if (a.flag("help")) {
                 System.out.print(USAGE);
                 return;
             }
             write(Path.of(req(a, "finder")), Path.of(req(a, "classifier")), Path.of(req(a, "finder-eval")),
                     Path.of(req(a, "haar-eval")), Path.of(req(a, "out")),
-                    Path.of(a.get("report", "models/REPORT.md")), a.get("training") == null ? null : Path.of(a.get("training")));
+                    Path.of(a.get("report", "models/REPORT.md")), a.get("training") == null ? null : Path.of(a.get("training")),
+                    a.get("note"));
         } catch (IllegalArgumentException e) {
             System.err.println("maskgate model finder-card: " + e.getMessage());
             System.err.print(USAGE);
@@ -79,7 +80,7 @@ public final class FinderCardCli {
     }
 
     static void write(Path finder, Path classifier, Path finderEval, Path haarEval, Path out, Path report,
-                      Path training) throws IOException, ModelFormatException {
+                      Path training, String note) throws IOException, ModelFormatException {
         ModelFacts f = ModelFacts.of(TfliteModel.read(finder));
         ModelFacts c = ModelFacts.of(TfliteModel.read(classifier));
         JsonNode fe = evalJson(finderEval);
@@ -96,6 +97,12 @@ public final class FinderCardCli {
                 + " output face_grid int8[1,16,16,5] scale 1/256 zp -128");
         card.put("decoding", "cell = face centre when score >= threshold and the largest in its 3x3 neighbourhood;"
                 + " box = cell centre + (p*4-2) cells, size = p*128 px; greedy NMS at IoU 0.3; mapped back through the letterbox");
+        card.put("architecture", "finder-v2 (trainer FinderNet): conv 3x3/2 x8 -> conv 3x3/2 x16 -> conv 3x3/2 x32 -> "
+                + "4 x (depthwise 5x5 + pointwise 48, 48, 64, 64) at 16x16 -> conv 1x1 x5; ReLU everywhere but the head");
+        card.put("training", "./maskgate model train-finder (TensorFlow Java, 1 intra-op thread) on ilc-2021-scenes/train "
+                + "(956 photos, all labels are faces): weighted BCE on the centre score, L1 offsets, L1 log size; Adam 2e-3 "
+                + "cosine-decayed by a wall-clock deadline; best epoch on val (see training.log); int8 PTQ by "
+                + "./maskgate model quantize-finder (200-300 letterboxed train photos)");
         card.put("parameters", f.params());
         card.put("macs", f.macs());
         card.put("ops", String.join(", ", f.ops()));
@@ -113,11 +120,14 @@ public final class FinderCardCli {
         card.set("evaluation", fe);
         card.set("haarBaseline", he);
         Files.createDirectories(out);
-        Files.writeString(out.resolve("model-card.json"), om.writeValueAsString(card) + "\n");
         if (training != null && Files.isRegularFile(training)) {
-            Files.copy(training, out.resolve("training.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(training, out.resolve("training-log.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        String section = section(out, f, c, fps, memory, fe, he);
+        if (note != null) {
+            card.put("note", note);
+        }
+        Files.writeString(out.resolve("model-card.json"), om.writeValueAsString(card) + "\n");
+        String section = section(out, finder.getFileName().toString(), f, c, fps, memory, fe, he, note);
         String text = Files.isRegularFile(report) ? Files.readString(report) : "";
         int b = text.indexOf(BEGIN);
         int e = text.indexOf(END);
@@ -127,7 +137,8 @@ public final class FinderCardCli {
         System.out.println(section);
     }
 
-    static String section(Path out, ModelFacts f, ModelFacts c, double fps, long memory, JsonNode fe, JsonNode he) {
+    static String section(Path out, String finderFile, ModelFacts f, ModelFacts c, double fps, long memory,
+                          JsonNode fe, JsonNode he, String note) {
         StringBuilder sb = new StringBuilder(BEGIN).append("\n");
         sb.append("## Face finder and the whole door pipeline (ilc-2021-scenes val)\n\n");
         sb.append("Generated by `./maskgate model finder-card` from `evaluate-door --json` runs and the model files; "
@@ -136,12 +147,17 @@ public final class FinderCardCli {
         sb.append(String.format(Locale.ROOT, "Finder `%s`: %,d parameters, %,d MACs, int8 file %,d bytes, arena %,d bytes. "
                         + "With the classifier (%,d MACs): %.1f FPS estimated on the OpenMV H7 (115 M MAC/s), arena + both models %,d bytes (%.0f KB).%n%n",
                 out.getFileName(), f.params(), f.macs(), f.fileBytes(), f.arenaBytes(), c.macs(), fps, memory, memory / 1024.0));
+        sb.append(String.format(Locale.ROOT, "Finder settings: %s; baseline: %s.%n%n", fe.path("finderSetting").asText("?"),
+                he.path("finderSetting").asText(he.path("finder").asText().equals("haar")
+                        ? "haar scale 1.1, 3 neighbours" : "?")));
         sb.append("| finder | label | found >= 40 px | found >= 20 px | found classified right | main face: door unlocks | false detections / photo |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|\n");
         for (JsonNode r : List.of(fe, he)) {
             for (String label : List.of("mask", "no_mask", "incorrect")) {
                 JsonNode l = r.path("labels").path(label);
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", r.path("finder").asText(),
+                String name = r.path("finder").asText().equals(finderFile) ? out.getFileName().toString()
+                        : r.path("finder").asText();
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", name,
                         label, pct(l, "found40", "faces40"), pct(l, "found20", "faces20"),
                         pct(l, "classifiedRight", "classified"), pct(l, "unlocked", "mainFaces"),
                         label.equals("mask") ? String.format(Locale.ROOT, "%.3f (%d in %d photos)",
@@ -150,13 +166,19 @@ public final class FinderCardCli {
             }
         }
         JsonNode rule = fe.path("rule");
+        String frames = rule.path("m").asInt() == 1 ? "each photo as one frame"
+                : "each photo as " + rule.path("m").asInt() + " frames (the photo, then seeded 0-3 % crops and +-8 % exposure)";
         sb.append(String.format(Locale.ROOT, "%nClassifier `%s`. Found = a detection at IoU >= 0.3 (one to one); faces "
                         + "sized by the annotated box's short side in the stored photo. \"Classified right\" for incorrect = "
-                        + "called no_mask. Door: each photo as %d frames (the photo, then seeded 0-3 %% crops and +-8 %% exposure) "
-                        + "through the door pipeline and the unit's %d-of-%d at %d; unlock = a smoothed MASK decision with score "
-                        + ">= %d (a new door's minimum). Main face = the largest annotated box (ties: nearest the centre).%n",
-                fe.path("classifier").asText(), rule.path("m").asInt(), rule.path("n").asInt(), rule.path("m").asInt(),
+                        + "called no_mask. Door: %s through the door pipeline and the unit's %d-of-%d at %d; unlock = a "
+                        + "smoothed MASK decision with score >= %d (a new door's minimum). Main face = the largest annotated "
+                        + "box (ties: nearest the centre). The Haar row is this project's Java evaluator of OpenCV's cascade "
+                        + "(`HaarFinder`), not OpenCV itself.%n",
+                fe.path("classifier").asText(), frames, rule.path("n").asInt(), rule.path("m").asInt(),
                 rule.path("threshold").asInt(), rule.path("minScore").asInt()));
+        if (note != null) {
+            sb.append("\n").append(note).append("\n");
+        }
         return sb.append(END).toString();
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
  * then overlapping boxes (IoU above {@code nmsIou}) keep only the higher score. Boxes are in input pixels.
  */
 public record FinderDecoder(double threshold, double nmsIou) {
-    public static final double DEFAULT_THRESHOLD = 0.5;
+    public static final double DEFAULT_THRESHOLD = 0.7;
     public static final double DEFAULT_NMS_IOU = 0.3;
 
     public FinderDecoder {
