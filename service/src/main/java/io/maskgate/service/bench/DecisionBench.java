@@ -108,6 +108,8 @@ public final class DecisionBench {
                 "--maskgate.mqtt.share-group=bench" + run,
                 "--maskgate.mqtt.session-expiry=60s",
                 "--maskgate.decisions.max-age=10m",
+                // decisions are signed before each phase: let them unlock however long the phase runs
+                "--maskgate.decisions.unlock-max-age=10m",
                 "--maskgate.security.master-key=" + Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32)),
                 "--maskgate.embedded.mqtt-persistence=in-memory",
                 "--logging.level.root=WARN"));
