@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MessageCodec {
 
     private static final List<Class<?>> TYPES =
-            List.of(Decision.class, DoorCommand.class, CommandAck.class, UnitStatus.class, FrameUpload.class);
+            List.of(Decision.class, DoorCommand.class, CommandAck.class, UnitStatus.class, FrameUpload.class,
+                    FireAlarm.class);
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
