@@ -28,7 +28,8 @@ public final class MessageCodec {
 
     private static final List<Class<?>> TYPES =
             List.of(Decision.class, DoorCommand.class, CommandAck.class, UnitStatus.class, FrameUpload.class,
-                    OtaCommand.class, OtaReport.class, OtaFetch.class, OtaChunk.class, ModelManifest.class);
+                    OtaCommand.class, OtaReport.class, OtaFetch.class, OtaChunk.class, ModelManifest.class,
+                    FireAlarm.class);
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

@@ -33,6 +33,10 @@ public final class Topics {
      */
     public static final String REPLICA_SEQUENCES = PREFIX + "/service/sequences";
 
+    /** fire-alarm panel gateway -> service replicas (not shared: every replica acts on it), QoS 1, {@link FireAlarm}. */
+    public static final String ALL_FIRE_ALARMS = PREFIX + "/alarms/+/fire";
+
+    private static final String ALARMS = PREFIX + "/alarms/";
     private static final String UNITS = PREFIX + "/units/";
     private static final String DOORS = PREFIX + "/doors/";
 
@@ -72,6 +76,16 @@ public final class Topics {
     /** unit -> service, QoS 1, signed {@link OtaReport}. */
     public static String otaReport(String unitId) {
         return unit(unitId, "ota-report");
+    }
+
+    /** fire-alarm panel gateway -> service, QoS 1, {@link FireAlarm} signed with the panel's key. */
+    public static String fireAlarm(String panelId) {
+        return ALARMS + Ids.require("panelId", panelId) + "/fire";
+    }
+
+    /** The panel id of a {@code maskgate/v1/alarms/{panelId}/fire} topic, if the topic is one and the id is valid. */
+    public static Optional<String> panelIdOf(String topic) {
+        return idOf(topic, ALARMS);
     }
 
     /** service -> actuator, QoS 1, signed {@link DoorCommand}. */

@@ -201,7 +201,10 @@ public final class Demo {
 
                 ==================================================================================
                  MaskGate demo is running. Two doors, each with a camera unit and an actuator.
-                   API docs (Swagger UI):  %1$s/swagger-ui.html   (log in as demo-operator / demo-admin)
+                   OPEN THIS FIRST - web console:  %1$s/
+                     operator:  demo-operator / %6$s
+                     admin:     demo-admin / %7$s
+                   API docs (Swagger UI):  %1$s/swagger-ui.html   (Authorize with the same accounts)
                    credentials:            %2$s
                    latest events:          curl -u '%3$s' '%1$s/api/events?limit=10'
                    one door's unlocks:     curl -u '%3$s' '%1$s/api/events?door=front-door&kind=COMMAND&limit=5'
@@ -214,7 +217,8 @@ public final class Demo {
                  Below: decisions of the units and what the actuators do. Ctrl-C stops everything.
                 ==================================================================================
 
-                """, base, credentials, op, broker.url(), mqttPort);
+                """, base, credentials, op, broker.url(), mqttPort, accounts.get("demo-operator"),
+                accounts.get("demo-admin"));
     }
 
     private void startUnit(String unit, String door, HmacKey key, Path frames, long seed, double fps, boolean simulated,

@@ -19,6 +19,7 @@ public record EventQuery(String doorId, String unitId, Instant from, Instant to,
             "SENT", "RESENT", "SEND_FAILED",                         // COMMAND
             "DONE", "INVALID", "UNMATCHED",                          // ACK (REJECTED as above)
             "NO_ACK", "COMMAND_NOT_SENT", "ACTUATOR_REJECTED",       // ALERT
+            "FIRE_RELEASE", "FIRE_RELEASE_CLEARED", "FIRE_ALARM_REFUSED", // ALERT (life safety)
             "UNLOCK", "LOCK");                                       // MANUAL
 
     public EventQuery {

@@ -22,7 +22,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * path so Selenium downloads nothing. Without them the browser tests are skipped with a message, except in CI
  * (CI=true), where they fail.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("MASKGATE_IT_CHROMIUM", "/usr/bin/chromium"));
     static final Path DRIVER = Path.of(System.getenv().getOrDefault("MASKGATE_IT_CHROMEDRIVER",
@@ -30,11 +30,11 @@ final class Browser implements AutoCloseable {
     /** Where the tests save the README's screenshots. */
     static final Path SCREENS = Path.of("..", "docs", "screens");
 
-    final WebDriver driver;
+    public final WebDriver driver;
     final String base;
     private final Path profile;
 
-    Browser(String base) {
+    public Browser(String base) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
             String why = "browser tests need " + CHROMIUM + " and " + DRIVER
                     + " (apt-get install chromium chromium-driver)";
@@ -61,11 +61,11 @@ final class Browser implements AutoCloseable {
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     }
 
-    void open(String path) {
+    public void open(String path) {
         driver.get(base + path);
     }
 
-    void login(String user, String password) {
+    public void login(String user, String password) {
         open("/login");
         driver.findElement(By.id("username")).sendKeys(user);
         driver.findElement(By.id("password")).sendKeys(password);
@@ -73,18 +73,18 @@ final class Browser implements AutoCloseable {
         waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
     }
 
-    void logout() {
+    public void logout() {
         driver.findElement(By.cssSelector("form.logout button")).click();
         waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/login"));
     }
 
-    WebDriverWait waitFor(Duration timeout) {
+    public WebDriverWait waitFor(Duration timeout) {
         WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(20));
         return wait;
     }
 
     /** Saves a PNG of the page as docs/screens/{name}.png. */
-    void screenshot(String name) {
+    public void screenshot(String name) {
         try {
             Files.createDirectories(SCREENS);
             byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
@@ -94,7 +94,7 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    String sessionCookie() {
+    public String sessionCookie() {
         var cookie = driver.manage().getCookieNamed("JSESSIONID");
         return cookie == null ? null : cookie.getValue();
     }

@@ -36,6 +36,9 @@ public abstract class AbstractServiceIT {
 
     protected static final String ADMIN = "it-admin-" + ItInfrastructure.RUN;
     protected static final String ADMIN_PASSWORD = "it-admin-password-" + ItInfrastructure.RUN;
+    /** The fire-alarm panel this run's service listens to, and its key. */
+    protected static final String FIRE_PANEL = "panel-" + ItInfrastructure.RUN;
+    protected static final HmacKey FIRE_PANEL_KEY = io.maskgate.protocol.Keys.generate();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry r) {
@@ -49,6 +52,8 @@ public abstract class AbstractServiceIT {
         r.add("maskgate.security.master-key", () -> ItInfrastructure.MASTER_KEY);
         r.add("maskgate.security.admin-user", () -> ADMIN);
         r.add("maskgate.security.admin-password", () -> ADMIN_PASSWORD);
+        r.add("maskgate.life-safety.panel-id", () -> FIRE_PANEL);
+        r.add("maskgate.life-safety.panel-key", FIRE_PANEL_KEY::toBase64Url);
         r.add("maskgate.data-dir", () -> ItInfrastructure.tempDir().resolve("data").toString());
         r.add("maskgate.verify.models-dir", () -> Frames.modelsDir().toString());
         r.add("maskgate.ota.fleet-key", () -> ItInfrastructure.FLEET_KEY);

@@ -3,6 +3,7 @@ package io.maskgate.service.console.admin;
 import io.maskgate.protocol.Ids;
 import io.maskgate.service.door.Door;
 import io.maskgate.service.door.DoorService;
+import io.maskgate.service.lifesafety.LifeSafety;
 import io.maskgate.service.web.ConflictException;
 import java.security.Principal;
 import org.springframework.stereotype.Controller;
@@ -19,9 +20,11 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class DoorPagesController {
 
     private final DoorService doors;
+    private final LifeSafety lifeSafety;
 
-    DoorPagesController(DoorService doors) {
+    DoorPagesController(DoorService doors, LifeSafety lifeSafety) {
         this.doors = doors;
+        this.lifeSafety = lifeSafety;
     }
 
     @GetMapping("/console/doors")
@@ -63,7 +66,9 @@ class DoorPagesController {
         Door door = doors.get(id);
         model.addAttribute("door", door);
         if (!model.containsAttribute("form")) {
-            model.addAttribute("form", PolicyForm.of(door));
+            PolicyForm form = PolicyForm.of(door);
+            form.setFireRelease(lifeSafety.releases(id));
+            model.addAttribute("form", form);
         }
         return "console/door-edit";
     }
@@ -83,6 +88,9 @@ class DoorPagesController {
             doors.rename(principal.getName(), id, form.getName().strip());
         }
         doors.updatePolicy(principal.getName(), id, result.policy());
+        if (form.isFireRelease() != lifeSafety.releases(id)) {
+            lifeSafety.configure(principal.getName(), id, form.isFireRelease());
+        }
         flash.addFlashAttribute("notice", "Door " + id + " saved; the new policy applies to the next decision.");
         return "redirect:/console/doors";
     }

@@ -30,6 +30,7 @@ public class PolicyForm {
     private List<String> scheduleDays = List.of();
     private String scheduleFrom = "";
     private String scheduleTo = "";
+    private boolean fireRelease;
 
     /** The outcome of {@link #toPolicy()}: a policy, or the field errors. */
     public record Result(DoorPolicy policy, Map<String, String> errors) {
@@ -210,6 +211,14 @@ public class PolicyForm {
 
     public void setScheduleFrom(String scheduleFrom) {
         this.scheduleFrom = scheduleFrom;
+    }
+
+    public boolean isFireRelease() {
+        return fireRelease;
+    }
+
+    public void setFireRelease(boolean fireRelease) {
+        this.fireRelease = fireRelease;
     }
 
     public String getScheduleTo() {

@@ -33,6 +33,7 @@ final class TileBoard {
         long commandUntil;
         boolean confirmed;
         boolean actuatorSilent;
+        boolean fireReleased;
         String actuatorRefused;
         int unitsOnline;
         int unitsTotal;
@@ -132,7 +133,10 @@ final class TileBoard {
                 }
             }
             case "ALERT" -> {
-                if ("NO_ACK".equals(e.outcome())) {
+                if ("FIRE_RELEASE".equals(e.outcome()) || "FIRE_RELEASE_CLEARED".equals(e.outcome())) {
+                    t.fireReleased = "FIRE_RELEASE".equals(e.outcome());
+                    t.dirty = true;
+                } else if ("NO_ACK".equals(e.outcome())) {
                     t.actuatorSilent = true;
                     if (e.commandId() != null && e.commandId().equals(t.commandId)) {
                         t.commandUntil = 0; // never confirmed: the door is assumed locked
@@ -211,6 +215,9 @@ final class TileBoard {
             default -> t.commandId != null && t.confirmed ? "Locked (confirmed)" : "Locked";
         };
         List<String> flags = new ArrayList<>();
+        if (t.fireReleased) {
+            flags.add("FIRE ALARM: entry released (OPEN) until the alarm clears");
+        }
         if (t.actuatorSilent) {
             flags.add("Actuator not acknowledging commands");
         }
