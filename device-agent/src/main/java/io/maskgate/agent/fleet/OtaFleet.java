@@ -244,6 +244,9 @@ public final class OtaFleet implements AutoCloseable {
             connections.add(c);
             c.start();
         }
+        // a real unit repeats its status; a status lost to a full in-flight window must not hide a unit for good
+        timer.scheduleWithFixedDelay(() -> all.forEach(SimUnit::publishStatus), 10, 10,
+                java.util.concurrent.TimeUnit.SECONDS);
         return this;
     }
 

@@ -126,7 +126,7 @@ public final class ServiceClient {
         if (body == null) {
             body = java.util.Map.of();
         }
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", authorization).header("Content-Type", "application/json")
                 .header("Accept", "application/json").header("X-Requested-By", "maskgate-device-agent")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();

@@ -50,6 +50,8 @@ public class RolloutEngine implements SmartLifecycle, OtaGateway.Listener {
     private final Clock clock;
     private final MeterRegistry meters;
     private final Map<String, byte[]> modelBytes = new ConcurrentHashMap<>();
+    /** Manifests are immutable: read each once. */
+    private final Map<String, String> manifests = new ConcurrentHashMap<>();
     private final Map<String, String> actionVersions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> bytesSent = new ConcurrentHashMap<>();
     private final Map<Long, double[]> tokens = new ConcurrentHashMap<>();
@@ -229,7 +231,7 @@ public class RolloutEngine implements SmartLifecycle, OtaGateway.Listener {
         }
         String manifest = null;
         if (kind == OtaKind.INSTALL) {
-            manifest = models.manifestText(a.version()).orElse(null);
+            manifest = manifests.computeIfAbsent(a.version(), v -> models.manifestText(v).orElse(null));
             if (manifest == null) {
                 return null;
             }

@@ -27,9 +27,15 @@ public class RolloutRepository {
             + "FROM rollout_actions";
 
     private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate template;
 
-    public RolloutRepository(JdbcClient jdbc) {
+    public RolloutRepository(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate template) {
         this.jdbc = jdbc;
+        this.template = template;
+    }
+
+    private org.springframework.jdbc.core.JdbcTemplate jdbcTemplate() {
+        return template;
     }
 
     public long insertRollout(String name, String kind, String version, RolloutStatus status, String targetType,
@@ -58,6 +64,32 @@ public class RolloutRepository {
                         + "status) VALUES (?,?,?,?,?,?,?) ON CONFLICT (rollout_id, unit_id) DO NOTHING")
                 .params(actionId, rolloutId, groupId, unitId, version, previousVersion, ActionStatus.SCHEDULED.name())
                 .update();
+    }
+
+    /** One action row to insert. */
+    public record NewAction(String actionId, long groupId, String unitId, String version, String previousVersion) {
+    }
+
+    /** Inserts many actions in one batch (a rollout to a thousand units). */
+    public void insertActions(long rolloutId, List<NewAction> actions) {
+        jdbcTemplate().batchUpdate("INSERT INTO rollout_actions (action_id, rollout_id, group_id, unit_id, version, "
+                        + "previous_version, status) VALUES (?,?,?,?,?,?,'SCHEDULED') ON CONFLICT (rollout_id, unit_id) "
+                        + "DO NOTHING", actions, 500, (ps, a) -> {
+                    ps.setString(1, a.actionId());
+                    ps.setLong(2, rolloutId);
+                    ps.setLong(3, a.groupId());
+                    ps.setString(4, a.unitId());
+                    ps.setString(5, a.version());
+                    ps.setString(6, a.previousVersion());
+                });
+    }
+
+    /** Every unit's running version as last reported. */
+    public Map<String, String> runningVersions() {
+        Map<String, String> out = new java.util.HashMap<>();
+        jdbc.sql("SELECT unit_id, running_version FROM unit_models")
+                .query((rs, i) -> out.put(rs.getString(1), rs.getString(2))).list();
+        return out;
     }
 
     public Optional<Rollout> find(long id) {

@@ -94,14 +94,18 @@ public class RolloutService {
             repository.insertGroup(id, 0, "wave 1");
         }
         boolean hasCanary = req.canary() == null || req.canary() > 0;
+        Map<String, String> running = repository.runningVersions();
+        List<RolloutRepository.NewAction> actions = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
             String groupName = hasCanary && i == 0 ? "canary" : "wave " + (hasCanary ? i : i + 1);
             long gid = repository.insertGroup(id, i, groupName);
             for (Unit u : groups.get(i)) {
-                repository.insertAction(RolloutTargets.newActionId(), id, gid, u.id(), model.version(),
-                        targets.previousVersion(u.id()));
+                String previous = running.get(u.id());
+                actions.add(new RolloutRepository.NewAction(RolloutTargets.newActionId(), gid, u.id(),
+                        model.version(), previous != null ? previous : targets.previousVersion(u.id())));
             }
         }
+        repository.insertActions(id, actions);
         audit.record(actor, "ROLLOUT_CREATED", "rollout " + id, model.version() + " to " + units.size()
                 + " units in " + groups.size() + " groups (" + type + " " + values + ")");
         repository.event(id, null, null, "CREATED", "by " + actor);
@@ -240,9 +244,8 @@ public class RolloutService {
                 String.join(",", undo.stream().map(Undo::unitId).toList()), 100, 100, 0, deadlineMs,
                 properties.rollouts().groupDeadline().toMillis(), false, actor, of);
         long gid = repository.insertGroup(rb, 0, "all");
-        for (Undo u : undo) {
-            repository.insertAction(RolloutTargets.newActionId(), rb, gid, u.unitId(), u.version(), null);
-        }
+        repository.insertActions(rb, undo.stream().map(u -> new RolloutRepository.NewAction(
+                RolloutTargets.newActionId(), gid, u.unitId(), u.version(), null)).toList());
         repository.event(rb, null, null, "CREATED", name + " by " + actor);
         return rb;
     }
