@@ -63,6 +63,7 @@ public final class ServiceClient {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("api/doors/" + doorId + "/verification"))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", authorization)
                 .header("Content-Type", "application/json").header("Accept", "application/json")
+                .header("X-Requested-By", "maskgate-device-agent")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
         send(request, "api/doors/" + doorId + "/verification");
     }
@@ -95,7 +96,7 @@ public final class ServiceClient {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("api/models")).timeout(Duration.ofMinutes(5))
                 .header("Authorization", authorization)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .header("Accept", "application/json")
+                .header("Accept", "application/json").header("X-Requested-By", "maskgate-device-agent")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
         HttpResponse<String> response;
         try {

@@ -16,7 +16,7 @@ public record EventQuery(String doorId, String unitId, Instant from, Instant to,
     public static final Set<String> OUTCOMES = Set.of(
             "ACCEPTED", "REJECTED",                                  // DECISION
             "GRANTED", "DENIED", "MONITORED",                        // VERDICT
-            "SENT", "RESENT", "SEND_FAILED",                         // COMMAND
+            "SENT", "RESENT", "SEND_FAILED", "SUPERSEDED",           // COMMAND
             "DONE", "INVALID", "UNMATCHED",                          // ACK (REJECTED as above)
             "NO_ACK", "COMMAND_NOT_SENT", "ACTUATOR_REJECTED",       // ALERT
             "FIRE_RELEASE", "FIRE_RELEASE_CLEARED", "FIRE_ALARM_REFUSED", // ALERT (life safety)

@@ -48,11 +48,22 @@ final class ApiCsrfFilter extends OncePerRequestFilter {
             return;
         }
         boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
-        if (hasBody && !isJson(request.getContentType())) {
-            problems.write(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "request bodies must be application/json");
+        if (hasBody && !isJson(request.getContentType()) && !isUpload(request)) {
+            problems.write(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "request bodies must be application/json (multipart/form-data only for model uploads)");
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * A model upload (POST /api/models) is multipart: a browser may send such a form cross-site, but not with the
+     * custom header checked above, so the header stays the defence.
+     */
+    private static boolean isUpload(HttpServletRequest request) {
+        String type = request.getContentType();
+        return "POST".equals(request.getMethod()) && "/api/models".equals(request.getRequestURI())
+                && type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data");
     }
 
     private static boolean isJson(String contentType) {
