@@ -40,7 +40,7 @@ class DisputeFlowIT extends AbstractServiceIT {
     void disputeFloatVerdictHumanVerdictAndExport() throws Exception {
         String operator = "op-" + ItInfrastructure.RUN + "-" + Long.toHexString(System.nanoTime() & 0xffff);
         accounts.create(operator, "operator-password-" + ItInfrastructure.RUN, Role.OPERATOR);
-        TestRestTemplate op = anonymous.withBasicAuth(operator, "operator-password-" + ItInfrastructure.RUN);
+        TestRestTemplate op = apiClient(anonymous.withBasicAuth(operator, "operator-password-" + ItInfrastructure.RUN));
 
         String door = id("door");
         String unit = id("unit");

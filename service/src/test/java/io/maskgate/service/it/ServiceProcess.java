@@ -111,7 +111,7 @@ final class ServiceProcess implements AutoCloseable {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path))
                 .header("Authorization", "Basic " + Base64.getEncoder()
                         .encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("X-Requested-By", "maskgate-it")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {

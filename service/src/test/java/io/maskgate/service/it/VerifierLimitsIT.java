@@ -127,7 +127,7 @@ class VerifierLimitsIT {
 
     @BeforeEach
     void ready() throws InterruptedException {
-        rest = anonymous.withBasicAuth(ADMIN, PASSWORD);
+        rest = AbstractServiceIT.apiClient(anonymous.withBasicAuth(ADMIN, PASSWORD));
         assertThat(gateway.awaitSubscribed(30_000)).isTrue();
     }
 
