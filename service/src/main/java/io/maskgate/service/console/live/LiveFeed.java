@@ -232,11 +232,17 @@ public class LiveFeed implements SmartLifecycle {
                 SELECT id, occurred_at, kind, outcome, reason, unit_id, door_id, label, score, command_id, detail
                 FROM events WHERE occurred_at >= ? AND id > ? ORDER BY id LIMIT ?
                 """, (rs, i) -> row(rs), new Timestamp(lastAtMillis - LOOK_BACK_MS), lastId, MAX_ROWS);
+        boolean modeChanged = false;
         for (LiveEvent e : rows) {
             board.apply(e);
             charts.onEvent(e);
             lastId = Math.max(lastId, e.id());
             lastAtMillis = Math.max(lastAtMillis, e.at().toEpochMilli());
+            modeChanged |= e.outcome() != null && e.outcome().startsWith("FIRE_RELEASE");
+        }
+        if (modeChanged) {
+            // a fire release or its end changed doors' modes: show the new mode with the alarm, not up to 2 s later
+            refreshConfig(clock.millis());
         }
     }
 
