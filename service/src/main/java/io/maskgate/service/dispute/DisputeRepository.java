@@ -32,15 +32,11 @@ public class DisputeRepository {
 
     public Optional<DisputedDecision> decision(String unitId, long seq) {
         return jdbc.sql("""
-                SELECT door_id, label, score, detail FROM events
+                SELECT door_id, label, score, model_version FROM events
                 WHERE kind = 'DECISION' AND outcome = 'ACCEPTED' AND unit_id = ? AND seq = ?
                 ORDER BY occurred_at LIMIT 1
                 """).params(unitId, seq).query((rs, i) -> new DisputedDecision(rs.getString(1), rs.getString(2),
-                (Integer) rs.getObject(3), modelOf(rs.getString(4)))).optional();
-    }
-
-    private static String modelOf(String detail) {
-        return detail != null && detail.startsWith("model=") ? detail.substring("model=".length()) : null;
+                (Integer) rs.getObject(3), rs.getString(4))).optional();
     }
 
     /** Inserts a dispute; empty when this decision is already disputed. */
