@@ -131,10 +131,14 @@ class DatabaseOutageIT {
                             + "AND unit_id = ? ORDER BY id", Long.class, unit);
                     assertThat(seqs).as("seq order of " + unit).isSorted();
                 }
+                // a decision's age is judged when the policy counts it (its GRANTED verdict, which issued the
+                // command): captured more than unlock-max-age + skew (2 s + 250 ms) before that, it must not unlock
                 Long staleUnlocks = jdbc.queryForObject("""
-                        SELECT count(*) FROM door_commands c JOIN events e
-                          ON e.kind = 'DECISION' AND e.unit_id = c.unit_id AND e.seq = c.seq
-                        WHERE c.door_id = ? AND c.issued_at - e.captured_at > interval '2250 milliseconds'""",
+                        SELECT count(*) FROM door_commands c
+                          JOIN events e ON e.kind = 'DECISION' AND e.unit_id = c.unit_id AND e.seq = c.seq
+                          JOIN events v ON v.kind = 'VERDICT' AND v.outcome = 'GRANTED' AND v.unit_id = c.unit_id
+                                       AND v.seq = c.seq
+                        WHERE c.door_id = ? AND v.occurred_at - e.captured_at > interval '2250 milliseconds'""",
                         Long.class, door);
                 assertThat(staleUnlocks).as("unlocks for decisions older than the unlock age").isZero();
                 Long noAck = jdbc.queryForObject("SELECT count(*) FROM events WHERE kind = 'ALERT' AND door_id = ?",
