@@ -169,7 +169,7 @@ public class LifeSafety {
             return;
         }
         for (String door : releasedDoors()) {
-            commands.issue(door, DoorAction.UNLOCK, Limits.MAX_COMMAND_MS, CommandOrigin.manual("fire-alarm", java.time.Instant.now()), -1);
+            commands.issue(door, DoorAction.UNLOCK, Limits.MAX_COMMAND_MS, CommandOrigin.manual("fire-alarm", clock.instant()), -1);
         }
     }
 
@@ -183,7 +183,7 @@ public class LifeSafety {
             jdbc.sql("UPDATE fire_release_doors SET previous_mode = ?, released_at = now() "
                     + "WHERE door_id = ? AND previous_mode IS NULL").params(door.policy().mode().name(), id).update();
             doors.updatePolicy(actor, id, withMode(door.policy(), PolicyMode.OPEN));
-            commands.issue(id, DoorAction.UNLOCK, Limits.MAX_COMMAND_MS, CommandOrigin.manual("fire-alarm", java.time.Instant.now()), -1);
+            commands.issue(id, DoorAction.UNLOCK, Limits.MAX_COMMAND_MS, CommandOrigin.manual("fire-alarm", clock.instant()), -1);
             events.enqueue(EventRecord.of(clock.instant(), EventKind.ALERT, "FIRE_RELEASE", "FIRE_ALARM", null, id,
                     null, null, actor, "previousMode=" + door.policy().mode()));
         }
@@ -200,7 +200,7 @@ public class LifeSafety {
             doors.updatePolicy(actor, id, withMode(door.policy(), PolicyMode.valueOf(previous)));
             jdbc.sql("UPDATE fire_release_doors SET previous_mode = NULL, released_at = NULL WHERE door_id = ?")
                     .param(id).update();
-            commands.issue(id, DoorAction.LOCK, 0, CommandOrigin.manual("fire-alarm", java.time.Instant.now()), -1);
+            commands.issue(id, DoorAction.LOCK, 0, CommandOrigin.manual("fire-alarm", clock.instant()), -1);
             events.enqueue(EventRecord.of(clock.instant(), EventKind.ALERT, "FIRE_RELEASE_CLEARED", "FIRE_ALARM",
                     null, id, null, null, actor, "mode=" + previous));
         }
