@@ -114,6 +114,10 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             return ResponseEntity.badRequest().body(fieldProblem(Map.of(field,
                     field + " must be " + expected + ", was " + f.getValue())));
         }
+        if (cause instanceof NoNulTextModule.NulTextException n) {
+            String field = path(n);
+            return ResponseEntity.badRequest().body(fieldProblem(Map.of(field, field + " must not contain NUL (U+0000) characters")));
+        }
         if (cause instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
             String field = path(m);
             return ResponseEntity.badRequest().body(fieldProblem(Map.of(field, field + " has the wrong type")));

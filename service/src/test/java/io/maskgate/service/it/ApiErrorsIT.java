@@ -38,6 +38,24 @@ class ApiErrorsIT extends AbstractServiceIT {
     }
 
     @Test
+    void textWithNulIsRefusedByFieldNotStoredAsAServerError() {
+        String door = id("nuldoor");
+        createDoor(door);
+        for (String name : List.of("a\u0000b", "\u0000")) {
+            ResponseEntity<JsonNode> r = rest.exchange("/api/doors/" + door, HttpMethod.PUT,
+                    new HttpEntity<>(Map.of("name", name)), JsonNode.class);
+            assertThat(r.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(fields(r)).containsExactly("name");
+            assertThat(r.getBody().get("detail").asText()).contains("NUL");
+        }
+        ResponseEntity<JsonNode> missing = rest.exchange("/api/doors/" + id("nodoor"), HttpMethod.PUT,
+                new HttpEntity<>(Map.of("name", "x\u0000")), JsonNode.class);
+        assertThat(missing.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(rest.exchange("/api/doors/" + door, HttpMethod.PUT, new HttpEntity<>(Map.of("name", "Front")),
+                JsonNode.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+    }
+
+    @Test
     void badIdsAndFiltersAreRefusedByName() {
         ResponseEntity<JsonNode> bad = rest.postForEntity("/api/doors", Map.of("id", "bad id!"), JsonNode.class);
         assertThat(bad.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);

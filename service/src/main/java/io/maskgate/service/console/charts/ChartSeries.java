@@ -96,7 +96,15 @@ public class ChartSeries {
         }
     }
 
-    public synchronized Data data(long nowMillis) {
+    public Data data(long nowMillis) {
+        return data(nowMillis, List.of());
+    }
+
+    /**
+     * The page's data; with {@code doors} given, only those doors are drawn one by one (an operator watching some
+     * entrances), everything else is summed as "other doors" as usual.
+     */
+    public synchronized Data data(long nowMillis, List<String> doors) {
         long now = nowMillis / 60_000;
         List<Long> minutes = new ArrayList<>();
         for (long m = now - MINUTES + 1; m <= now; m++) {
@@ -104,7 +112,8 @@ public class ChartSeries {
         }
         Map<String, Integer> totals = new HashMap<>();
         decisions.values().forEach(byDoor -> byDoor.forEach((d, n) -> totals.merge(d, n, Integer::sum)));
-        List<String> top = totals.entrySet().stream()
+        List<String> top = !doors.isEmpty() ? doors.stream().distinct().limit(TOP_DOORS).toList()
+                : totals.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
                         .thenComparing(Map.Entry.comparingByKey()))
                 .limit(TOP_DOORS).map(Map.Entry::getKey).toList();
@@ -129,7 +138,7 @@ public class ChartSeries {
             int[] v = verdicts.get(m);
             refusal.add(v == null || v[0] + v[1] == 0 ? null : 100.0 * v[1] / (v[0] + v[1]));
         }
-        if (totals.size() > TOP_DOORS) {
+        if (totals.keySet().stream().anyMatch(d -> !series.containsKey(d))) {
             series.put("other doors", other);
         }
         List<Long> at = new ArrayList<>();
