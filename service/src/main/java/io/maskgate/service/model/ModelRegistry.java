@@ -3,6 +3,7 @@ package io.maskgate.service.model;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.maskgate.service.ota.FleetKeys;
+import io.maskgate.protocol.FleetKey;
 import io.maskgate.protocol.MessageCodec;
 import io.maskgate.protocol.ModelManifest;
 import io.maskgate.protocol.SelfTest;
@@ -150,15 +151,45 @@ public class ModelRegistry {
             throw new ConflictException("model " + version + " is " + m.status() + " and cannot be rolled out");
         }
         try {
-            return codec.decodeManifest(m.manifest().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return codec.decodeManifest(manifestText(version).orElseThrow()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (io.maskgate.protocol.ProtocolException e) {
             throw new IllegalStateException("stored manifest of " + version + " is unreadable: " + e.detail());
         }
     }
 
-    /** The manifest of any gated version (also retired/revoked ones: a rollback target may be retired). */
-    public Optional<String> manifestText(String version) {
-        return repository.find(version).map(ModelVersion::manifest);
+    /**
+     * The manifest of any gated version (also retired/revoked ones: a rollback target may be retired), signed by
+     * the current fleet key. A manifest signed by another key (the key was rotated, or the database outlived the
+     * key file) would be refused by every unit as BAD_SIGNATURE, so it is signed again once per key: the signed
+     * content is unchanged, the new signature is kept beside the immutable version (V55) and the re-signing audited.
+     */
+    public synchronized Optional<String> manifestText(String version) {
+        Optional<String> stored = repository.find(version).map(ModelVersion::manifest);
+        Optional<FleetKey> key = fleetKeys.key().filter(FleetKey::canSign);
+        if (stored.isEmpty() || key.isEmpty()) {
+            return stored;
+        }
+        ModelManifest manifest;
+        try {
+            manifest = codec.decodeManifest(stored.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (io.maskgate.protocol.ProtocolException e) {
+            return stored; // unreadable: units refuse it with their own reason, nothing to re-sign
+        }
+        if (key.get().verify(manifest)) {
+            return stored;
+        }
+        String fleetKey = key.get().publicBase64Url();
+        Optional<String> again = repository.resignedManifest(version, fleetKey);
+        if (again.isPresent()) {
+            return again;
+        }
+        repository.insertResignedManifest(version, fleetKey, codec.encodeToString(key.get().sign(manifest)));
+        String resigned = repository.resignedManifest(version, fleetKey).orElseThrow();
+        audit.record("system", "MANIFEST_RESIGNED", version, "stored manifest was not signed by the current fleet "
+                + "key " + fleetKey);
+        meters.counter("maskgate.models.manifests.resigned").increment();
+        return Optional.of(resigned);
     }
 
     public ModelVersion retire(String actor, String version, String reason) {

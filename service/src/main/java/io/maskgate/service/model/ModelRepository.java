@@ -34,6 +34,18 @@ public class ModelRepository {
                 .update();
     }
 
+    /** The version's manifest as signed by the given fleet public key, if it was signed again (see V55). */
+    public Optional<String> resignedManifest(String version, String fleetKey) {
+        return jdbc.sql("SELECT manifest FROM model_manifest_signatures WHERE version = ? AND fleet_key = ?")
+                .params(version, fleetKey).query(String.class).optional();
+    }
+
+    /** Stores a manifest signed again by another fleet key; the first one stored for a key wins. */
+    public void insertResignedManifest(String version, String fleetKey, String manifest) {
+        jdbc.sql("INSERT INTO model_manifest_signatures (version, fleet_key, manifest) VALUES (?,?,?) "
+                + "ON CONFLICT (version, fleet_key) DO NOTHING").params(version, fleetKey, manifest).update();
+    }
+
     public List<ModelVersion> findAll() {
         return jdbc.sql(SELECT + " ORDER BY created_at DESC, version").query(ModelRepository::map).list();
     }
