@@ -77,4 +77,36 @@ class FloatModelCacheTest {
         assertThatThrownBy(() -> cache.acquire(null)).isInstanceOf(ModelLoadException.class);
         assertThat(loads).hasValue(0);
     }
+
+    @Test
+    void aPluggedSourceIsAskedFirstTheFolderIsTheFallbackAndItsRefusalIsRememberedNotThrownThrough()
+            throws Exception {
+        version("v1");
+        version("v2");
+        Path registryCopy = models.resolve("from-registry");
+        Files.createDirectories(registryCopy);
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        ModelCatalog catalog = new ModelCatalog(models, v -> {
+            asked.add(v);
+            return switch (v) {
+                case "v1", "only-in-registry" -> java.util.Optional.of(registryCopy);
+                case "broken" -> throw new ModelLoadException("float model zip of broken: not a zip file");
+                default -> java.util.Optional.empty();
+            };
+        });
+        assertThat(catalog.savedModel("v1")).contains(registryCopy);
+        assertThat(catalog.savedModel("only-in-registry")).contains(registryCopy);
+        assertThat(catalog.savedModel("v2")).contains(models.resolve("v2/saved_model"));
+        assertThat(catalog.savedModel("../v1")).isEmpty();
+        assertThat(asked).containsExactly("v1", "only-in-registry", "v2");
+
+        FloatModelCache cache = new FloatModelCache(catalog, 2, this::fake);
+        cache.acquire("only-in-registry").close();
+        assertThat(open).containsExactly(registryCopy);
+        assertThatThrownBy(() -> cache.acquire("broken")).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("not a zip file");
+        int before = asked.size();
+        assertThatThrownBy(() -> cache.acquire("broken")).hasMessageContaining("not a zip file");
+        assertThat(asked).as("remembered as unavailable: no second unzip").hasSize(before);
+    }
 }

@@ -70,7 +70,9 @@ public final class OtaCli {
             if (v == null) {
                 v = dir.getFileName().toString();
             }
-            JsonNode answer = connection.client().publishModel(v, model, labels, card, baseline);
+            Path savedModel = dir.resolve("saved_model");
+            byte[] floatZip = Files.isRegularFile(savedModel.resolve("saved_model.pb")) ? zip(savedModel) : null;
+            JsonNode answer = connection.client().publishModel(v, model, labels, card, baseline, floatZip);
             JsonNode report = answer.get("report");
             System.out.printf("model %s (%,d bytes, sha256 %s): %s%n", v, model.length,
                     report.get("sha256").asText(), report.get("passed").asBoolean() ? "PASSED the gate (READY)"
@@ -85,7 +87,27 @@ public final class OtaCli {
                         f.get("ops"), f.get("params").asLong(), f.get("macs").asLong(), f.get("arenaBytes").asInt(),
                         f.get("estimatedFps").asDouble());
             }
+            if (report.hasNonNull("agreement")) {
+                System.out.printf("  float    %s%n", report.get("agreement").get("detail").asText());
+            }
             return report.get("passed").asBoolean() ? 0 : 3;
+        }
+
+        /** The float SavedModel folder as the registry stores it: its regular files, relative names, sorted. */
+        static byte[] zip(Path savedModel) throws java.io.IOException {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes);
+                 java.util.stream.Stream<Path> files = Files.walk(savedModel)) {
+                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                    java.util.zip.ZipEntry e = new java.util.zip.ZipEntry(
+                            savedModel.relativize(f).toString().replace('\\', '/'));
+                    e.setTime(0);
+                    out.putNextEntry(e);
+                    Files.copy(f, out);
+                    out.closeEntry();
+                }
+            }
+            return bytes.toByteArray();
         }
     }
 

@@ -81,6 +81,12 @@ public final class ServiceClient {
      */
     public JsonNode publishModel(String version, byte[] tflite, String labels, String card, String baseline)
             throws IOException {
+        return publishModel(version, tflite, labels, card, baseline, null);
+    }
+
+    /** Uploads a model version with its float SavedModel as a zip (the gate measures int8/float agreement). */
+    public JsonNode publishModel(String version, byte[] tflite, String labels, String card, String baseline,
+                                 byte[] floatZip) throws IOException {
         String boundary = "maskgate" + java.util.UUID.randomUUID().toString().replace("-", "");
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         part(body, boundary, "version", null, version.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -88,6 +94,9 @@ public final class ServiceClient {
         part(body, boundary, "labels", "labels.txt", labels.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (card != null) {
             part(body, boundary, "card", "model-card.json", card.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (floatZip != null) {
+            part(body, boundary, "float", "saved_model.zip", floatZip);
         }
         if (baseline != null) {
             part(body, boundary, "baseline", null, baseline.getBytes(java.nio.charset.StandardCharsets.UTF_8));

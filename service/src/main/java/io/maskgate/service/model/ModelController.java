@@ -46,7 +46,7 @@ class ModelController {
                                                 @RequestPart(value = "float", required = false) MultipartFile floatZip,
                                                 @RequestParam(required = false) String baseline) throws IOException {
         ModelRegistry.Published p = registry.publish(who.getName(), version, model.getBytes(),
-                floatZip == null ? null : floatZip.getBytes(), new String(labels.getBytes(), StandardCharsets.UTF_8),
+                floatZip == null || floatZip.isEmpty() ? null : floatZip.getBytes(), new String(labels.getBytes(), StandardCharsets.UTF_8),
                 card == null ? null : new String(card.getBytes(), StandardCharsets.UTF_8), baseline);
         return ResponseEntity.status(p.report().passed() ? HttpStatus.CREATED : HttpStatus.UNPROCESSABLE_ENTITY)
                 .body(Map.of("model", p.model(), "report", p.report()));

@@ -80,7 +80,7 @@ public class ModelRegistry {
             throw new ConflictException("model version " + version + " already exists (versions are immutable)");
         }
         ValidationGate.Baseline baseline = baseline(baselineVersion).orElse(null);
-        GateReport report = gate.evaluate(version, tflite, labels, baseline);
+        GateReport report = gate.evaluate(version, tflite, labels, baseline, floatZip);
         String manifest = null;
         if (report.passed()) {
             ModelManifest m = ModelManifest.unsigned(version, report.sha256(), tflite.length, report.facts().ops(),
@@ -90,7 +90,9 @@ public class ModelRegistry {
             manifest = codec.encodeToString(fleetKeys.require().sign(m));
         }
         ModelStatus status = report.passed() ? ModelStatus.READY : ModelStatus.REFUSED;
-        repository.insert(version, report.sha256(), tflite, floatZip, labels, card, status, toJson(report),
+        repository.insert(version, report.sha256(), tflite, floatZip,
+                floatZip == null ? null : io.maskgate.protocol.Hashes.sha256Hex(floatZip), labels, card, status,
+                toJson(report),
                 report.accuracy() == null ? null : report.accuracy().percent(), manifest, actor);
         audit.record(actor, report.passed() ? "MODEL_PUBLISHED" : "MODEL_REFUSED", version,
                 report.passed() ? "sha256 " + report.sha256() : report.refusal());

@@ -25,12 +25,14 @@ public class ModelRepository {
                 .single() > 0;
     }
 
-    public void insert(String version, String sha256, byte[] tflite, byte[] floatZip, String labels, String card,
-                       ModelStatus status, String report, Double accuracy, String manifest, String actor) {
-        jdbc.sql("INSERT INTO model_versions (version, sha256, size_bytes, tflite, float_zip, labels, model_card, "
-                        + "status, gate_report, accuracy, manifest, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
-                .params(version, sha256, tflite.length, tflite, floatZip, labels, card, status.name(), report,
-                        accuracy, manifest, actor)
+    public void insert(String version, String sha256, byte[] tflite, byte[] floatZip, String floatSha256,
+                       String labels, String card, ModelStatus status, String report, Double accuracy,
+                       String manifest, String actor) {
+        jdbc.sql("INSERT INTO model_versions (version, sha256, size_bytes, tflite, float_zip, float_sha256, labels, "
+                        + "model_card, status, gate_report, accuracy, manifest, created_by) "
+                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                .params(version, sha256, tflite.length, tflite, floatZip, floatSha256, labels, card, status.name(),
+                        report, accuracy, manifest, actor)
                 .update();
     }
 
@@ -44,6 +46,16 @@ public class ModelRepository {
     public void insertResignedManifest(String version, String fleetKey, String manifest) {
         jdbc.sql("INSERT INTO model_manifest_signatures (version, fleet_key, manifest) VALUES (?,?,?) "
                 + "ON CONFLICT (version, fleet_key) DO NOTHING").params(version, fleetKey, manifest).update();
+    }
+
+    /** A version's float SavedModel zip and its stored SHA-256 (null for rows stored without one). */
+    public record FloatZip(byte[] zip, String sha256) {
+    }
+
+    /** The float model zip of a version, when the version exists and has one. */
+    public Optional<FloatZip> floatZip(String version) {
+        return jdbc.sql("SELECT float_zip, float_sha256 FROM model_versions WHERE version = ? AND float_zip IS NOT NULL")
+                .param(version).query((rs, i) -> new FloatZip(rs.getBytes(1), rs.getString(2))).optional();
     }
 
     public List<ModelVersion> findAll() {

@@ -14,7 +14,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Registers the shipped model ({@code models/maskgate-tiny-v1}, the version named by its model card) at first
- * start, through the same gate as any upload, so a fresh fleet has a READY version to roll back to.
+ * start, through the same gate as any upload, so a fresh fleet has a READY version to roll back to. Its float
+ * SavedModel ({@code saved_model/}) goes into the registry with it, so re-verification of v1 works from the registry
+ * alone. A row registered before the float model was stored keeps no float zip (rows are immutable): the verifier
+ * then falls back to the models folder.
  */
 @Component
 class ShippedModel implements ApplicationRunner {
@@ -43,8 +46,8 @@ class ShippedModel implements ApplicationRunner {
             if (registry.list().stream().anyMatch(m -> m.version().equals(folder.version()))) {
                 return;
             }
-            ModelRegistry.Published p = registry.publish("system", folder.version(), folder.tflite(), null,
-                    folder.labels(), folder.card(), null);
+            ModelRegistry.Published p = registry.publish("system", folder.version(), folder.tflite(),
+                    folder.floatZip(), folder.labels(), folder.card(), null);
             log.info("Registered the shipped model {}: {}", folder.version(), p.report().passed() ? "READY"
                     : "REFUSED by the gate: " + p.report().refusal());
         } catch (IOException | RuntimeException e) {
@@ -53,8 +56,11 @@ class ShippedModel implements ApplicationRunner {
     }
 
     /** A model folder as the trainer writes it. */
-    record ModelFolder(String version, byte[] tflite, String labels, String card) {
+    record ModelFolder(String version, byte[] tflite, String labels, String card, byte[] floatZip) {
         static ModelFolder read(Path dir, ObjectMapper json) throws IOException {
+            Path savedModel = dir.resolve("saved_model");
+            byte[] floatZip = Files.isRegularFile(savedModel.resolve(FloatModelZip.SAVED_MODEL))
+                    ? FloatModelZip.zip(savedModel) : null;
             byte[] tflite = Files.readAllBytes(dir.resolve("model.tflite"));
             String labels = Files.readString(dir.resolve("labels.txt"));
             Path cardFile = dir.resolve("model-card.json");
@@ -66,7 +72,7 @@ class ShippedModel implements ApplicationRunner {
                     version = name.asText();
                 }
             }
-            return new ModelFolder(version, tflite, labels, card);
+            return new ModelFolder(version, tflite, labels, card, floatZip);
         }
     }
 }

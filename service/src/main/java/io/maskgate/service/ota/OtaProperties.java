@@ -29,9 +29,12 @@ public record OtaProperties(String fleetKey, String fleetKeyFile, Path shippedMo
      * @param accuracyMarginPoints a new model may be at most this many percentage points below the deployed one
      * @param selfTests       self-test vectors per manifest
      * @param macsPerSecond   the camera's int8 throughput for the FPS estimate
+     * @param minAgreementPercent int8/float label agreement on the validation images a model with a float model
+     *                        needs (not measured, and not refused, without a float model or TensorFlow Java)
      */
     public record Gate(long maxModelBytes, int arenaBudgetBytes, List<String> supportedOps, List<String> validation,
-                       int maxImagesPerLabel, double accuracyMarginPoints, int selfTests, double macsPerSecond) {
+                       int maxImagesPerLabel, double accuracyMarginPoints, int selfTests, double macsPerSecond,
+                       double minAgreementPercent) {
     }
 
     /**
@@ -48,7 +51,10 @@ public record OtaProperties(String fleetKey, String fleetKeyFile, Path shippedMo
      * @param actionDeadline    a unit stuck in one state longer counts as failed
      * @param groupDeadline     a group not done by then is finished with its stragglers failed
      * @param commandTtl        lifetime of an OTA command (the unit gives up after it)
+     * @param disagreementThreshold  default percent of int8/float disagreement that pauses a rollout
+     * @param disagreementMinFrames  default number of re-verified frames needed before that rate counts
      */
-    public record Rollouts(Duration tick, Duration actionDeadline, Duration groupDeadline, Duration commandTtl) {
+    public record Rollouts(Duration tick, Duration actionDeadline, Duration groupDeadline, Duration commandTtl,
+                           int disagreementThreshold, int disagreementMinFrames) {
     }
 }

@@ -7,6 +7,7 @@ import io.maskgate.protocol.OtaFetch;
 import io.maskgate.protocol.OtaKind;
 import io.maskgate.protocol.OtaReport;
 import io.maskgate.protocol.Signer;
+import io.maskgate.service.audit.AuditLog;
 import io.maskgate.service.model.ModelRegistry;
 import io.maskgate.service.mqtt.UnitPresence;
 import io.maskgate.service.ota.OtaGateway;
@@ -32,8 +33,9 @@ import org.springframework.stereotype.Component;
  * Drives running rollouts, one tick at a time: starts a group when the previous one reached its success threshold,
  * offers actions to online units within the rate limit (offline and late-registered units are reached when they
  * come online), times out units stuck past their deadline, pauses the rollout when a group reaches its error
- * threshold, and finishes it when every group has. Units' reports move their actions; their fetches are answered
- * with chunks of the action's model.
+ * threshold or when its version's re-verified frames disagree with the float model too often ({@link
+ * DisagreementRule}), and finishes it when every group has. Units' reports move their actions; their fetches are
+ * answered with chunks of the action's model.
  */
 @Component
 public class RolloutEngine implements SmartLifecycle, OtaGateway.Listener {
@@ -49,6 +51,7 @@ public class RolloutEngine implements SmartLifecycle, OtaGateway.Listener {
     private final OtaProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final AuditLog audit;
     private final Map<String, byte[]> modelBytes = new ConcurrentHashMap<>();
     /** Manifests are immutable: read each once. */
     private final Map<String, String> manifests = new ConcurrentHashMap<>();
@@ -61,7 +64,7 @@ public class RolloutEngine implements SmartLifecycle, OtaGateway.Listener {
 
     public RolloutEngine(RolloutRepository repository, RolloutTargets targets, ModelRegistry models,
                          OtaGateway gateway, UnitRegistry units, UnitPresence presence, OtaProperties properties,
-                         Clock clock, MeterRegistry meters) {
+                         Clock clock, MeterRegistry meters, AuditLog audit) {
         this.repository = repository;
         this.targets = targets;
         this.models = models;
@@ -71,6 +74,7 @@ public class RolloutEngine implements SmartLifecycle, OtaGateway.Listener {
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
+        this.audit = audit;
         gateway.listener(this);
     }
 
@@ -117,6 +121,9 @@ public class RolloutEngine implements SmartLifecycle, OtaGateway.Listener {
     }
 
     private void advance(Rollout r, Instant now, long dt) {
+        if (pausedForDisagreement(r)) {
+            return;
+        }
         List<RolloutGroup> groups = repository.groups(r.id());
         targets.addLateUnits(r, groups);
         double[] bucket = tokens.computeIfAbsent(r.id(), id -> new double[] {Math.max(1, r.ratePerMinute() / 6.0)});
@@ -198,6 +205,30 @@ public class RolloutEngine implements SmartLifecycle, OtaGateway.Listener {
             repository.event(r.id(), null, null, "FINISHED", null);
             tokens.remove(r.id());
         }
+    }
+
+    /**
+     * Pauses an INSTALL rollout whose version's re-verified frames (its own units', since it last started or
+     * resumed) disagree with the float model above its threshold. Rollbacks and revocations are never paused by
+     * it: they take units back to a model that already proved itself.
+     */
+    boolean pausedForDisagreement(Rollout r) {
+        if (!"INSTALL".equals(r.kind()) || r.modelVersion() == null) {
+            return false;
+        }
+        DisagreementRule rule = r.disagreementRule();
+        DisagreementRule.Sample sample = repository.disagreement(r.id(), r.modelVersion());
+        if (!rule.pauses(sample)) {
+            return false;
+        }
+        String why = rule.reason(r.modelVersion(), sample);
+        if (repository.moveRollout(r.id(), RolloutStatus.RUNNING, r.status().moveTo(RolloutStatus.PAUSED), why)) {
+            repository.event(r.id(), null, null, "PAUSED_AT_DISAGREEMENT", why);
+            audit.record("system", "ROLLOUT_PAUSED", "rollout " + r.id(), why);
+            meters.counter("maskgate.rollouts.paused", "reason", "disagreement").increment();
+            log.warn("rollout {} paused: {}", r.id(), why);
+        }
+        return true;
     }
 
     private void timeOut(Rollout r, Action a, String why) {

@@ -19,7 +19,8 @@ public class RolloutRepository {
 
     private static final String ROLLOUT = "SELECT id, name, kind, model_version, status, target_type, target_values, "
             + "success_threshold, error_threshold, rate_per_minute, action_deadline_ms, group_deadline_ms, "
-            + "requires_approval, approved_by, created_by, created_at, status_reason, rollback_of FROM rollouts";
+            + "requires_approval, approved_by, created_by, created_at, status_reason, rollback_of, disagreement_threshold, "
+            + "disagreement_min_frames FROM rollouts";
     private static final String GROUP = "SELECT id, rollout_id, idx, name, status, started_at, deadline_at, "
             + "finished_at FROM rollout_groups";
     private static final String ACTION = "SELECT action_id, rollout_id, group_id, unit_id, version, "
@@ -40,13 +41,16 @@ public class RolloutRepository {
 
     public long insertRollout(String name, String kind, String version, RolloutStatus status, String targetType,
                               String targetValues, int success, int error, int rate, long actionDeadlineMs,
-                              long groupDeadlineMs, boolean approval, String actor, Long rollbackOf) {
+                              long groupDeadlineMs, boolean approval, String actor, Long rollbackOf,
+                              DisagreementRule disagreement) {
         KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("INSERT INTO rollouts (name, kind, model_version, status, target_type, target_values, "
                         + "success_threshold, error_threshold, rate_per_minute, action_deadline_ms, group_deadline_ms, "
-                        + "requires_approval, created_by, rollback_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                        + "requires_approval, created_by, rollback_of, disagreement_threshold, disagreement_min_frames) "
+                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
                 .params(name, kind, version, status.name(), targetType, targetValues, success, error, rate,
-                        actionDeadlineMs, groupDeadlineMs, approval, actor, rollbackOf)
+                        actionDeadlineMs, groupDeadlineMs, approval, actor, rollbackOf,
+                        disagreement.thresholdPercent(), disagreement.minFrames())
                 .update(keys, "id");
         return keys.getKey().longValue();
     }
@@ -250,6 +254,24 @@ public class RolloutRepository {
         return t == null ? null : t.toInstant();
     }
 
+    /**
+     * Re-verified frames of a rollout's version from the rollout's own units since it last started or resumed, and
+     * how many of them the float model labelled differently (VERIFIED and LATE rows both carry a float label).
+     */
+    public DisagreementRule.Sample disagreement(long rolloutId, String version) {
+        return jdbc.sql("""
+                        SELECT count(*), count(*) FILTER (WHERE v.float_label <> v.int8_label)
+                        FROM frame_verifications v
+                        WHERE v.int8_model = ? AND v.float_label IS NOT NULL
+                          AND v.unit_id IN (SELECT unit_id FROM rollout_actions WHERE rollout_id = ?)
+                          AND v.decided_at >= coalesce((SELECT max(at) FROM rollout_events
+                                                        WHERE rollout_id = ? AND event IN ('STARTED', 'RESUMED')),
+                                                       (SELECT created_at FROM rollouts WHERE id = ?))
+                        """)
+                .params(version, rolloutId, rolloutId, rolloutId)
+                .query((rs, i) -> new DisagreementRule.Sample(rs.getLong(1), rs.getLong(2))).single();
+    }
+
     private static Rollout rollout(ResultSet rs, int row) throws SQLException {
         long rb = rs.getLong("rollback_of");
         Long rollbackOf = rs.wasNull() ? null : rb;
@@ -258,7 +280,8 @@ public class RolloutRepository {
                 rs.getString("target_values"), rs.getInt("success_threshold"), rs.getInt("error_threshold"),
                 rs.getInt("rate_per_minute"), rs.getLong("action_deadline_ms"), rs.getLong("group_deadline_ms"),
                 rs.getBoolean("requires_approval"), rs.getString("approved_by"), rs.getString("created_by"),
-                inst(rs, "created_at"), rs.getString("status_reason"), rollbackOf);
+                inst(rs, "created_at"), rs.getString("status_reason"), rollbackOf, rs.getInt("disagreement_threshold"),
+                rs.getInt("disagreement_min_frames"));
     }
 
     private static RolloutGroup group(ResultSet rs, int row) throws SQLException {

@@ -17,10 +17,15 @@ import java.util.List;
  * @param approval         a second admin must approve before it can start [false]
  * @param actionDeadline   a unit stuck longer in one state counts as failed [maskgate.ota.rollouts.action-deadline]
  * @param groupDeadline    a group still running after this fails its stragglers [maskgate.ota.rollouts.group-deadline]
+ * @param disagreementThreshold percent of int8/float disagreement on the version's re-verified frames that pauses
+ *                         the rollout [maskgate.ota.rollouts.disagreement-threshold, 10]
+ * @param disagreementMinFrames re-verified frames needed before that rate counts
+ *                         [maskgate.ota.rollouts.disagreement-min-frames, 20]
  */
 public record RolloutRequest(String name, String version, Target target, Integer canary, List<Integer> waves,
                              String order, Integer successThreshold, Integer errorThreshold, Integer ratePerMinute,
-                             Boolean approval, Duration actionDeadline, Duration groupDeadline) {
+                             Boolean approval, Duration actionDeadline, Duration groupDeadline,
+                             Integer disagreementThreshold, Integer disagreementMinFrames) {
 
     /** @param type ALL, DOORS, TAGS or UNITS */
     public record Target(String type, List<String> values) {

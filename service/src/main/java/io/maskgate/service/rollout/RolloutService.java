@@ -82,11 +82,17 @@ public class RolloutService {
                 : req.actionDeadline();
         Duration groupDeadline = req.groupDeadline() == null ? properties.rollouts().groupDeadline()
                 : req.groupDeadline();
+        DisagreementRule disagreement = new DisagreementRule(
+                req.disagreementThreshold() == null ? properties.rollouts().disagreementThreshold()
+                        : req.disagreementThreshold(),
+                req.disagreementMinFrames() == null ? properties.rollouts().disagreementMinFrames()
+                        : req.disagreementMinFrames());
         boolean approval = Boolean.TRUE.equals(req.approval());
         String name = req.name() == null || req.name().isBlank() ? "rollout of " + model.version() : req.name();
         long id = repository.insertRollout(name, "INSTALL", model.version(), approval
                         ? RolloutStatus.WAITING_FOR_APPROVAL : RolloutStatus.READY, type, String.join(",", values),
-                success, error, rate, actionDeadline.toMillis(), groupDeadline.toMillis(), approval, actor, null);
+                success, error, rate, actionDeadline.toMillis(), groupDeadline.toMillis(), approval, actor, null,
+                disagreement);
         List<List<Unit>> groups = RolloutTargets.split(units, req.canary() == null ? 1 : req.canary(),
                 req.waves() == null || req.waves().isEmpty() ? List.of(50, 100) : req.waves(),
                 req.order() == null ? "RANDOM" : req.order().toUpperCase(java.util.Locale.ROOT), id);
@@ -242,7 +248,10 @@ public class RolloutService {
                 .orElse(null);
         long rb = repository.insertRollout(name, kind, versions, RolloutStatus.RUNNING, "UNITS",
                 String.join(",", undo.stream().map(Undo::unitId).toList()), 100, 100, 0, deadlineMs,
-                properties.rollouts().groupDeadline().toMillis(), false, actor, of);
+                properties.rollouts().groupDeadline().toMillis(), false, actor, of,
+                // never applied to ROLLBACK/REVOKE rollouts (the engine checks INSTALL only); stored for the record
+                new DisagreementRule(properties.rollouts().disagreementThreshold(),
+                        properties.rollouts().disagreementMinFrames()));
         long gid = repository.insertGroup(rb, 0, "all");
         repository.insertActions(rb, undo.stream().map(u -> new RolloutRepository.NewAction(
                 RolloutTargets.newActionId(), gid, u.unitId(), u.version(), null)).toList());

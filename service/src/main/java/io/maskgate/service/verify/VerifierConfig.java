@@ -6,6 +6,7 @@ import io.maskgate.service.command.CommandDispatcher;
 import io.maskgate.service.decision.PolicyEvaluator;
 import io.maskgate.service.event.EventWriter;
 import io.maskgate.service.metrics.MaskGateMetrics;
+import io.maskgate.service.model.ModelRepository;
 import io.maskgate.service.security.SecretCipher;
 import io.maskgate.service.unit.PersistentSequenceState;
 import io.maskgate.service.unit.UnitRegistry;
@@ -33,9 +34,14 @@ public class VerifierConfig {
 
     private static final Logger log = LoggerFactory.getLogger(VerifierConfig.class);
 
+    /**
+     * A version's float model comes from the registry first (its uploaded zip, unpacked under
+     * {@code maskgate.verify.model-cache}), then from {@code maskgate.verify.models-dir}.
+     */
     @Bean(destroyMethod = "close")
-    FloatModelCache floatModels(VerifyProperties p) {
-        ModelCatalog catalog = new ModelCatalog(p.modelsDir());
+    FloatModelCache floatModels(VerifyProperties p, ModelRepository models, VerifyMetrics metrics) {
+        ModelCatalog catalog = new ModelCatalog(p.modelsDir(), new RegistryFloatModels(models, p.modelCache(),
+                p.maxFloatModelBytes().toBytes(), metrics));
         if (!ClassUtils.isPresent("org.tensorflow.SavedModelBundle", VerifierConfig.class.getClassLoader())) {
             log.warn("TensorFlow Java is not on the class path: float re-verification is off, uncertain decisions "
                     + "are UNVERIFIED (start with ./maskgate service, which adds verifier/target/lib)");
@@ -43,8 +49,9 @@ public class VerifierConfig {
                 throw new ModelLoadException("TensorFlow Java is not on the service's class path");
             });
         }
-        log.info("float re-verification: models from {}, at most {} loaded, queue {}, batch {}, {} worker(s)",
-                catalog.root(), p.maxModels(), p.queueCapacity(), p.maxBatch(), p.workers());
+        log.info("float re-verification: models from the registry (unpacked under {}), else {}; at most {} loaded, "
+                        + "queue {}, batch {}, {} worker(s)", p.modelCache(), catalog.root(), p.maxModels(),
+                p.queueCapacity(), p.maxBatch(), p.workers());
         return new FloatModelCache(catalog, p.maxModels());
     }
 

@@ -24,6 +24,7 @@ public class VerifyMetrics {
     private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
     private final Map<String, Counter> compared = new ConcurrentHashMap<>();
     private final Map<String, Counter> disagreed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> floatModels = new ConcurrentHashMap<>();
     private final Timer latency;
     private final Counter storeDropped;
 
@@ -82,6 +83,30 @@ public class VerifyMetrics {
         if (disagree) {
             d.increment();
         }
+    }
+
+    /** Where a float model came from: {@code registry} or {@code folder}. */
+    public void floatModelSource(String source) {
+        floatModels.computeIfAbsent("source:" + source, k -> Counter.builder("maskgate.verify.float_models.loaded")
+                .description("float models provided for loading, by source").tag("source", source)
+                .register(registry)).increment();
+    }
+
+    /** A float model zip in the registry that cannot be used (zip-slip, oversize, no saved_model.pb, ...). */
+    public void floatModelRefused(String reason) {
+        floatModels.computeIfAbsent("refused:" + reason, k -> Counter.builder("maskgate.verify.float_models.refused")
+                .description("registry float model zips refused, by reason").tag("reason", reason)
+                .register(registry)).increment();
+    }
+
+    public double floatModelRefusedCount(String reason) {
+        Counter c = floatModels.get("refused:" + reason);
+        return c == null ? 0 : c.count();
+    }
+
+    public double floatModelSourceCount(String source) {
+        Counter c = floatModels.get("source:" + source);
+        return c == null ? 0 : c.count();
     }
 
     public void storeDropped() {

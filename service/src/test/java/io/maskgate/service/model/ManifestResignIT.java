@@ -41,7 +41,7 @@ class ManifestResignIT extends AbstractServiceIT {
         ModelManifest content = new ModelManifest(source.v(), version, source.sha256(), source.size(), source.ops(),
                 source.arenaBytes(), source.inputBytes(), source.selfTests(), source.created(), null);
         String byOldKey = codec.encodeToString(FleetKey.generate().sign(content));
-        repository.insert(version, source.sha256(), tflite, null, "no_mask\nmask\n", null, ModelStatus.READY,
+        repository.insert(version, source.sha256(), tflite, null, null, "no_mask\nmask\n", null, ModelStatus.READY,
                 repository.report(published).orElseThrow(), null, byOldKey, "it");
         FleetKey current = FleetKey.parsePublic(anonymous.getForObject("/api/ota/fleet-key", JsonNode.class)
                 .get("publicKey").asText());

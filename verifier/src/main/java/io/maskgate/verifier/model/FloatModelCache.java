@@ -82,11 +82,12 @@ public final class FloatModelCache implements AutoCloseable {
             if (why != null) {
                 throw new ModelLoadException(why);
             }
-            Optional<Path> dir = catalog.savedModel(modelVersion);
-            if (dir.isEmpty()) {
-                throw remember(modelVersion, "no float model for version " + modelVersion + " under " + catalog.root());
-            }
             try {
+                Optional<Path> dir = catalog.savedModel(modelVersion);
+                if (dir.isEmpty()) {
+                    throw new ModelLoadException("no float model for version " + modelVersion + " under "
+                            + catalog.root());
+                }
                 e = new Entry(loader.apply(dir.get()));
                 loads++;
             } catch (ModelLoadException ex) {
