@@ -52,5 +52,37 @@
   });
   document.addEventListener('htmx:sseMessage', ages);
 
+  // Disputes: one key press settles the focused dispute (M/1 MASK, N/2 NO_MASK, U/3 UNCLEAR); J/K move between
+  // disputes. The first (oldest) dispute has the focus when the page opens, so a queue is worked with keys alone.
+  var VERDICT_KEYS = { m: 'MASK', '1': 'MASK', n: 'NO_MASK', '2': 'NO_MASK', u: 'UNCLEAR', '3': 'UNCLEAR' };
+  document.addEventListener('keydown', function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.repeat) { return; }
+    var el = document.activeElement;
+    if (!el || el.matches('input, textarea, select')) { return; }
+    var card = el.closest('li.dispute');
+    if (!card) { return; }
+    var key = e.key.toLowerCase();
+    var verdict = VERDICT_KEYS[key];
+    if (verdict) {
+      var button = card.querySelector('button[name=verdict][value=' + verdict + ']');
+      if (button && !card.classList.contains('settling')) {
+        e.preventDefault();
+        card.classList.add('settling');
+        button.form.requestSubmit(button);
+      }
+      return;
+    }
+    if (key === 'j' || key === 'k') {
+      var all = Array.prototype.slice.call(document.querySelectorAll('li.dispute'));
+      var next = all[all.indexOf(card) + (key === 'j' ? 1 : -1)];
+      if (next) { e.preventDefault(); next.focus(); }
+    }
+  });
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var first = document.querySelector('li.dispute');
+    if (first) { first.focus(); }
+  });
+
   document.addEventListener('DOMContentLoaded', function () { ages(); setInterval(ages, 1000); });
 })();

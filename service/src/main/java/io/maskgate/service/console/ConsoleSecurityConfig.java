@@ -43,7 +43,7 @@ class ConsoleSecurityConfig {
                         .requestMatchers("/login", "/error", "/webjars/**", "/console/static/**", "/favicon.ico")
                         .permitAll()
                         .requestMatchers("/console/doors/**", "/console/units/**", "/console/users/**",
-                                "/console/audit/**").hasRole(admin)
+                                "/console/audit/**", "/console/models/**", "/console/rollouts/**").hasRole(admin)
                         .requestMatchers("/", "/console", "/console/**").hasAnyRole(admin, operator)
                         .anyRequest().denyAll())
                 .formLogin(f -> f.loginPage("/login").loginProcessingUrl("/login")
