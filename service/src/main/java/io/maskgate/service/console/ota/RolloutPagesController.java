@@ -106,6 +106,8 @@ class RolloutPagesController {
         Integer success = integer(params, "successThreshold", errors);
         Integer error = integer(params, "errorThreshold", errors);
         Integer rate = integer(params, "ratePerMinute", errors);
+        Integer disagreement = integer(params, "disagreementThreshold", errors);
+        Integer disagreementMin = integer(params, "disagreementMinFrames", errors);
         List<Integer> waves = new ArrayList<>();
         for (String w : split(params.get("waves"))) {
             try {
@@ -120,7 +122,7 @@ class RolloutPagesController {
             try {
                 RolloutService.RolloutView v = rollouts.create(principal.getName(), new RolloutRequest(name, version,
                         new RolloutRequest.Target(type, values), canary, waves, order, success, error, rate,
-                        "on".equals(params.get("approval")), null, null));
+                        "on".equals(params.get("approval")), null, null, disagreement, disagreementMin));
                 return "redirect:/console/rollouts/" + v.rollout().id();
             } catch (IllegalArgumentException | IllegalStateException | ConflictException | NotFoundException e) {
                 String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
