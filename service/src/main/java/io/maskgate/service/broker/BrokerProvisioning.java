@@ -98,24 +98,39 @@ public class BrokerProvisioning implements DisposableBean {
         return config.enabled();
     }
 
-    /** Unit: publishes only its own decision/status/frame/ota-fetch/ota-report, reads only its status/ota topics. */
-    public Credentials createUnit(String unitId, boolean enabled) {
-        List<ObjectNode> acls = new ArrayList<>();
+    /** One dynamic-security ACL entry: {@code acltype} (publishClientSend, subscribeLiteral) and topic. */
+    public record Acl(String type, String topic) {
+    }
+
+    /** A unit's ACLs: the unit lines of deploy/mosquitto/acl with %u = its id (write = send, read = subscribe). */
+    public static List<Acl> unitAcls(String unitId) {
+        List<Acl> acls = new ArrayList<>();
         for (String t : List.of(Topics.decision(unitId), Topics.status(unitId), Topics.frame(unitId),
                 Topics.otaFetch(unitId), Topics.otaReport(unitId))) {
-            acls.add(acl("publishClientSend", t));
+            acls.add(new Acl("publishClientSend", t));
         }
         for (String t : List.of(Topics.status(unitId), Topics.ota(unitId), Topics.otaChunk(unitId))) {
-            acls.add(acl("subscribeLiteral", t));
+            acls.add(new Acl("subscribeLiteral", t));
         }
-        return create("unit", unitId, "maskgate-unit-" + unitId, acls, enabled);
+        return acls;
+    }
+
+    /** An actuator's ACLs: reads only its door's commands, publishes only its door's acks. */
+    public static List<Acl> actuatorAcls(String doorId) {
+        return List.of(new Acl("subscribeLiteral", Topics.command(doorId)), new Acl("publishClientSend",
+                Topics.ack(doorId)));
+    }
+
+    /** Unit: publishes only its own decision/status/frame/ota-fetch/ota-report, reads only its status/ota topics. */
+    public Credentials createUnit(String unitId, boolean enabled) {
+        return create("unit", unitId, "maskgate-unit-" + unitId, unitAcls(unitId).stream().map(this::acl).toList(),
+                enabled);
     }
 
     /** Actuator: reads only its door's commands, publishes only its door's acks. */
     public Credentials createActuator(String doorId) {
         return create("door", doorId, "maskgate-door-" + doorId,
-                List.of(acl("subscribeLiteral", Topics.command(doorId)), acl("publishClientSend", Topics.ack(doorId))),
-                true);
+                actuatorAcls(doorId).stream().map(this::acl).toList(), true);
     }
 
     /** disableClient (Mosquitto also disconnects it) or enableClient. */
@@ -181,8 +196,9 @@ public class BrokerProvisioning implements DisposableBean {
         return new Credentials(username, password);
     }
 
-    private ObjectNode acl(String type, String topic) {
-        return command("addRoleACL").put("acltype", type).put("topic", topic).put("allow", true).put("priority", 0);
+    private ObjectNode acl(Acl a) {
+        return command("addRoleACL").put("acltype", a.type()).put("topic", a.topic()).put("allow", true)
+                .put("priority", 0);
     }
 
     private ObjectNode command(String name) {
