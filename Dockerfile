@@ -35,5 +35,5 @@ ENV MASKGATE_DATA_DIR=/app/var
 ENV SPRING_PROFILES_ACTIVE=prod
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-    CMD curl -fsS http://127.0.0.1:8080/actuator/health || exit 1
+    CMD curl -fsS http://127.0.0.1:8080/actuator/health || curl -fsSk https://127.0.0.1:8080/actuator/health || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/classes:/app/lib/*", "io.maskgate.service.MaskGateApplication"]

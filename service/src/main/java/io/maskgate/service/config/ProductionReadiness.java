@@ -68,6 +68,12 @@ public class ProductionReadiness implements EnvironmentPostProcessor, Ordered {
         if (prod && !has(env, "maskgate.security.master-key") && !has(env, "maskgate.security.master-key-file")) {
             missing.add("a master key (MASKGATE_MASTER_KEY or MASKGATE_MASTER_KEY_FILE)");
         }
+        boolean webServer = !"none".equalsIgnoreCase(env.getProperty("spring.main.web-application-type", ""));
+        if (prod && webServer && !HttpsSettings.httpsConfigured(env)
+                && !Boolean.parseBoolean(env.getProperty("maskgate.https.behind-tls-proxy", "false"))) {
+            missing.add("HTTPS (MASKGATE_HTTPS_KEYSTORE, or MASKGATE_HTTPS_BEHIND_TLS_PROXY=true when a "
+                    + "TLS-terminating proxy is in front)");
+        }
         return missing;
     }
 

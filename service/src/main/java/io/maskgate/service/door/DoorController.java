@@ -62,6 +62,12 @@ public class DoorController {
         return doors.rename(principal.getName(), id, request.name());
     }
 
+    @PostMapping("/{id}/broker-password")
+    @Operation(summary = "Replace the door actuator's broker password (maskgate.mqtt.dynsec.enabled); shown once")
+    public DoorService.ActuatorCredentials rotateBrokerPassword(@PathVariable String id, Principal principal) {
+        return doors.rotateActuatorPassword(principal.getName(), id);
+    }
+
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void delete(@PathVariable String id, Principal principal) {

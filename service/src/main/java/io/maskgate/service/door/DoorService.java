@@ -4,6 +4,7 @@ import io.maskgate.protocol.HmacKey;
 import io.maskgate.protocol.Ids;
 import io.maskgate.protocol.Keys;
 import io.maskgate.service.audit.AuditLog;
+import io.maskgate.service.broker.BrokerProvisioning;
 import io.maskgate.service.security.SecretCipher;
 import io.maskgate.service.web.ConflictException;
 import io.maskgate.service.web.NotFoundException;
@@ -15,16 +16,35 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class DoorService {
 
-    /** A created door plus its actuator key, shown exactly once. */
-    public record CreatedDoor(Door door, String actuatorKey) {
+    /**
+     * A created door plus its actuator key and, with broker provisioning on, the actuator's broker username and
+     * password; shown exactly once.
+     */
+    public record CreatedDoor(Door door, String actuatorKey, String brokerUsername, String brokerPassword) {
+        @Override
+        public String toString() {
+            return "CreatedDoor[door=" + door + ", actuatorKey=***, brokerUsername=" + brokerUsername
+                    + ", brokerPassword=" + (brokerPassword == null ? null : "***") + "]";
+        }
+    }
+
+    /** A door's new actuator broker password, shown exactly once. */
+    public record ActuatorCredentials(String brokerUsername, String brokerPassword) {
+        @Override
+        public String toString() {
+            return "ActuatorCredentials[brokerUsername=" + brokerUsername + ", brokerPassword=***]";
+        }
     }
 
     private final DoorRepository repository;
     private final DoorRegistry registry;
     private final SecretCipher cipher;
     private final AuditLog audit;
+    private final BrokerProvisioning broker;
 
-    public DoorService(DoorRepository repository, DoorRegistry registry, SecretCipher cipher, AuditLog audit) {
+    public DoorService(DoorRepository repository, DoorRegistry registry, SecretCipher cipher, AuditLog audit,
+                       BrokerProvisioning broker) {
+        this.broker = broker;
         this.repository = repository;
         this.registry = registry;
         this.cipher = cipher;
@@ -51,9 +71,25 @@ public class DoorService {
         HmacKey key = Keys.generate();
         repository.insert(id, name == null ? id : name, cipher.encrypt(key.bytes(), "door:" + id),
                 policy == null ? DoorPolicy.DEFAULT : policy);
-        audit.record(actor, "DOOR_CREATE", id, "name=" + name);
+        // last, inside the transaction: a provisioning failure rolls the door back (API: 502)
+        BrokerProvisioning.Credentials mqtt = broker.enabled() ? broker.createActuator(id) : null;
+        audit.record(actor, "DOOR_CREATE", id, "name=" + name + (mqtt == null ? "" : " broker-client=provisioned"));
         registry.refresh(id);
-        return new CreatedDoor(get(id), key.toBase64Url());
+        return new CreatedDoor(get(id), key.toBase64Url(), mqtt == null ? null : mqtt.username(),
+                mqtt == null ? null : mqtt.password());
+    }
+
+    /** A new broker password for the door's actuator (broker provisioning on only). */
+    @Transactional
+    public ActuatorCredentials rotateActuatorPassword(String actor, String id) {
+        get(id);
+        if (!broker.enabled()) {
+            throw new IllegalArgumentException("broker provisioning is off (maskgate.mqtt.dynsec.enabled): "
+                    + "actuator passwords are managed in the broker's password file");
+        }
+        BrokerProvisioning.Credentials mqtt = broker.rotate(id);
+        audit.record(actor, "DOOR_ROTATE_BROKER_PASSWORD", id, null);
+        return new ActuatorCredentials(mqtt.username(), mqtt.password());
     }
 
     @Transactional
@@ -83,6 +119,9 @@ public class DoorService {
         }
         if (!repository.delete(id)) {
             throw new NotFoundException("door " + id + " not found");
+        }
+        if (broker.enabled()) {
+            broker.deleteActuator(id);
         }
         audit.record(actor, "DOOR_DELETE", id, null);
         registry.refresh(id);

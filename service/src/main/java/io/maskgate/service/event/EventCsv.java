@@ -28,13 +28,16 @@ public final class EventCsv {
         }
     }
 
-    /** RFC 4180 quoting; also defuses spreadsheet formulas in free text. */
+    /**
+     * RFC 4180 quoting; also defuses spreadsheet formulas in free text: a value starting with =, +, -, @, TAB or CR
+     * gets a leading apostrophe (spreadsheets strip leading TAB/CR and then evaluate what follows).
+     */
     static String csv(Object value) {
         if (value == null) {
             return "";
         }
         String s = value.toString();
-        if (!s.isEmpty() && "=+-@".indexOf(s.charAt(0)) >= 0 && !(value instanceof Number)) {
+        if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 && !(value instanceof Number)) {
             s = "'" + s;
         }
         if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {

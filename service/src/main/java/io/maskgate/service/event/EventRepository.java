@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Reads the event log, newest first, with keyset (cursor) pagination on (occurred_at, id): stable under
@@ -27,10 +29,16 @@ public class EventRepository {
     private static final String COLUMNS = "id, occurred_at, kind, outcome, reason, unit_id, door_id, seq, label, "
             + "score, captured_at, command_id, actor, detail, model_version";
 
-    private final JdbcTemplate jdbc;
+    /** Rows the CSV export fetches per round trip through its cursor. */
+    static final int EXPORT_FETCH_SIZE = 1000;
 
-    public EventRepository(JdbcTemplate jdbc) {
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate readOnly;
+
+    public EventRepository(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
     }
 
     public Page page(EventQuery query, String cursor, int limit) {
@@ -54,8 +62,17 @@ public class EventRepository {
         return new Page(List.copyOf(items), new Cursor(last.occurredAt(), last.id()).encode());
     }
 
-    /** Streams every matching row (newest first, at most {@code max}) to {@code sink}, for CSV export. */
+    /**
+     * Streams every matching row (newest first, at most {@code max}) to {@code sink}, for CSV export, through a
+     * server-side cursor: PgJDBC honours the fetch size only with autocommit off, so the query runs in a read-only
+     * transaction and at most {@link #EXPORT_FETCH_SIZE} rows are in memory at a time (under autocommit every row
+     * would land in the heap before the first is written).
+     */
     public void stream(EventQuery query, int max, Consumer<EventView> sink) {
+        readOnly.executeWithoutResult(status -> streamInTransaction(query, max, sink));
+    }
+
+    private void streamInTransaction(EventQuery query, int max, Consumer<EventView> sink) {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM events WHERE true");
         where(query, sql, args);
@@ -63,7 +80,7 @@ public class EventRepository {
         args.add(max);
         jdbc.query(con -> {
             var ps = con.prepareStatement(sql.toString());
-            ps.setFetchSize(1000);
+            ps.setFetchSize(EXPORT_FETCH_SIZE);
             for (int i = 0; i < args.size(); i++) {
                 ps.setObject(i + 1, args.get(i));
             }

@@ -4,6 +4,7 @@ import io.maskgate.protocol.HmacKey;
 import io.maskgate.protocol.Ids;
 import io.maskgate.protocol.Keys;
 import io.maskgate.service.audit.AuditLog;
+import io.maskgate.service.broker.BrokerProvisioning;
 import io.maskgate.service.door.DoorRepository;
 import io.maskgate.service.security.SecretCipher;
 import io.maskgate.service.web.ConflictException;
@@ -20,8 +21,16 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class UnitService {
 
-    /** A registered unit plus its secret, shown exactly once. */
-    public record RegisteredUnit(Unit unit, String secret) {
+    /**
+     * A registered unit plus its secret (HMAC key) and, with broker provisioning on, its broker username and
+     * password; both shown exactly once.
+     */
+    public record RegisteredUnit(Unit unit, String secret, String brokerUsername, String brokerPassword) {
+        @Override
+        public String toString() {
+            return "RegisteredUnit[unit=" + unit + ", secret=***, brokerUsername=" + brokerUsername
+                    + ", brokerPassword=" + (brokerPassword == null ? null : "***") + "]";
+        }
     }
 
     private final UnitRepository repository;
@@ -31,9 +40,12 @@ public class UnitService {
     private final SecretCipher cipher;
     private final AuditLog audit;
     private final JdbcClient jdbc;
+    private final BrokerProvisioning broker;
 
     public UnitService(UnitRepository repository, DoorRepository doors, UnitRegistry registry,
-                       PersistentSequenceState sequences, SecretCipher cipher, AuditLog audit, JdbcClient jdbc) {
+                       PersistentSequenceState sequences, SecretCipher cipher, AuditLog audit, JdbcClient jdbc,
+                       BrokerProvisioning broker) {
+        this.broker = broker;
         this.repository = repository;
         this.doors = doors;
         this.registry = registry;
@@ -63,16 +75,24 @@ public class UnitService {
         }
         HmacKey key = Keys.generate();
         repository.insert(id, name == null ? id : name, doorId, enabled, cipher.encrypt(key.bytes(), "unit:" + id));
-        audit.record(actor, "UNIT_REGISTER", id, "door=" + doorId + " enabled=" + enabled);
+        // last, inside the transaction: a provisioning failure rolls the registration back (API: 502)
+        BrokerProvisioning.Credentials mqtt = broker.enabled() ? broker.createUnit(id, enabled) : null;
+        audit.record(actor, "UNIT_REGISTER", id, "door=" + doorId + " enabled=" + enabled
+                + (mqtt == null ? "" : " broker-client=provisioned"));
         registry.refresh(id);
-        return new RegisteredUnit(get(id), key.toBase64Url());
+        return new RegisteredUnit(get(id), key.toBase64Url(), mqtt == null ? null : mqtt.username(),
+                mqtt == null ? null : mqtt.password());
     }
 
     @Transactional
     public Unit update(String actor, String id, String name, String doorId, boolean enabled) {
         requireDoor(doorId);
+        boolean wasEnabled = get(id).enabled();
         if (!repository.update(id, name, doorId, enabled)) {
             throw new NotFoundException("unit " + id + " not found");
+        }
+        if (broker.enabled() && wasEnabled != enabled) {
+            broker.setEnabled(id, enabled); // disabling also disconnects the unit from the broker
         }
         audit.record(actor, "UNIT_UPDATE", id, "name=" + name + " door=" + doorId + " enabled=" + enabled);
         registry.refresh(id);
@@ -85,9 +105,11 @@ public class UnitService {
         if (!repository.replaceKey(id, cipher.encrypt(key.bytes(), "unit:" + id))) {
             throw new NotFoundException("unit " + id + " not found");
         }
-        audit.record(actor, "UNIT_ROTATE_SECRET", id, null);
+        BrokerProvisioning.Credentials mqtt = broker.enabled() ? broker.rotate(id) : null;
+        audit.record(actor, "UNIT_ROTATE_SECRET", id, mqtt == null ? null : "broker password rotated");
         registry.refresh(id);
-        return new RegisteredUnit(get(id), key.toBase64Url());
+        return new RegisteredUnit(get(id), key.toBase64Url(), mqtt == null ? null : mqtt.username(),
+                mqtt == null ? null : mqtt.password());
     }
 
     @Transactional
@@ -96,6 +118,9 @@ public class UnitService {
             throw new NotFoundException("unit " + id + " not found");
         }
         jdbc.sql("DELETE FROM decision_receipts WHERE unit_id = ?").param(id).update();
+        if (broker.enabled()) {
+            broker.deleteUnit(id);
+        }
         audit.record(actor, "UNIT_DELETE", id, null);
         registry.refresh(id);
         sequences.forget(id);

@@ -47,7 +47,8 @@ public final class AdminCli {
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(MaskGateApplication.class)
                 .web(WebApplicationType.NONE)
                 .properties("maskgate.mqtt.disabled=true", "spring.main.banner-mode=off",
-                        "logging.level.root=WARN", "maskgate.security.admin-user=")
+                        "logging.level.root=WARN", "maskgate.security.admin-user=",
+                        "spring.main.web-application-type=none")
                 .run(springArgs)) {
             UserAccounts accounts = context.getBean(UserAccounts.class);
             if (accounts.exists(username)) {

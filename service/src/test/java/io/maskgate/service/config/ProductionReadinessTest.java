@@ -44,8 +44,35 @@ class ProductionReadinessTest {
                 .withProperty("maskgate.mqtt.url", "ssl://broker:8883");
         env.setActiveProfiles("prod");
         assertThat(ProductionReadiness.missing(env)).containsExactly("a master key (MASKGATE_MASTER_KEY or "
-                + "MASKGATE_MASTER_KEY_FILE)");
+                + "MASKGATE_MASTER_KEY_FILE)", "HTTPS (MASKGATE_HTTPS_KEYSTORE, or MASKGATE_HTTPS_BEHIND_TLS_PROXY=true "
+                + "when a TLS-terminating proxy is in front)");
         env.setProperty("maskgate.security.master-key-file", "/run/secrets/master.key");
+        env.setProperty("maskgate.https.key-store", "/run/secrets/https.p12");
+        assertThat(ProductionReadiness.missing(env)).isEmpty();
+    }
+
+    @Test
+    void productionRefusesPlainHttpUnlessATlsProxyIsDeclared() {
+        MockEnvironment env = new MockEnvironment().withProperty("spring.datasource.url", "jdbc:postgresql://db/x")
+                .withProperty("maskgate.mqtt.url", "ssl://broker:8883")
+                .withProperty("maskgate.security.master-key-file", "/run/secrets/master.key");
+        env.setActiveProfiles("prod");
+        assertThat(ProductionReadiness.missing(env)).singleElement().asString().contains("MASKGATE_HTTPS_KEYSTORE");
+        env.setProperty("maskgate.https.behind-tls-proxy", "true");
+        assertThat(ProductionReadiness.missing(env)).isEmpty();
+        env.setProperty("maskgate.https.behind-tls-proxy", "false");
+        env.setProperty("server.ssl.key-store", "file:/run/secrets/https.p12");
+        assertThat(ProductionReadiness.missing(env)).as("Spring Boot's own server.ssl.* counts too").isEmpty();
+        // a CLI tool without a web server serves nothing over HTTP
+        MockEnvironment cli = new MockEnvironment().withProperty("spring.datasource.url", "jdbc:postgresql://db/x")
+                .withProperty("maskgate.mqtt.url", "ssl://broker:8883")
+                .withProperty("maskgate.security.master-key-file", "/run/secrets/master.key")
+                .withProperty("spring.main.web-application-type", "none");
+        cli.setActiveProfiles("prod");
+        assertThat(ProductionReadiness.missing(cli)).isEmpty();
+        // without the prod profile (demo, zero-setup) plain HTTP stays allowed
+        env.setActiveProfiles();
+        env.setProperty("server.ssl.key-store", "");
         assertThat(ProductionReadiness.missing(env)).isEmpty();
     }
 
@@ -55,6 +82,6 @@ class ProductionReadinessTest {
         assertThat(ProductionReadiness.isProduction(env)).isFalse();
         env.setActiveProfiles("prod");
         assertThat(ProductionReadiness.isProduction(env)).isTrue();
-        assertThat(ProductionReadiness.missing(env)).hasSize(3);
+        assertThat(ProductionReadiness.missing(env)).hasSize(4);
     }
 }

@@ -97,11 +97,13 @@ class ComposeWiringTest {
     void mosquittoMountsExistAndMatchItsConfig() throws IOException {
         List<String> volumes = (List<String>) service("mosquitto").get("volumes");
         Set<String> mountedInContainer = new HashSet<>();
+        Set<String> namedVolumes = new HashSet<>();
         Path conf = null;
         for (String volume : volumes) {
             String[] parts = volume.split(":");
             if (!parts[0].startsWith("./")) {
-                continue; // named volume
+                namedVolumes.add(parts[1]); // named volume
+                continue;
             }
             Path host = ROOT.resolve(parts[0]).normalize();
             if (host.equals(ROOT.resolve("deploy/mosquitto/certs"))) {
@@ -125,7 +127,21 @@ class ComposeWiringTest {
             kinds.add(files.group(1));
             assertThat(mountedInContainer).as(files.group(1) + " is mounted").contains(files.group(2));
         }
-        assertThat(kinds).containsExactlyInAnyOrder("password_file", "acl_file");
+        Matcher plugin = Pattern.compile("(?m)^plugin\\s+(\\S+)$").matcher(config);
+        if (plugin.find()) {
+            // dynamic security: the service provisions the clients (it must be told to), the plugin's file lives
+            // on the data volume (the plugin writes it on every change), no password or ACL file besides
+            assertThat(plugin.group(1)).endsWith("mosquitto_dynamic_security.so");
+            Matcher file = Pattern.compile("(?m)^plugin_opt_config_file\\s+(\\S+)$").matcher(config);
+            assertThat(file.find()).as("plugin_opt_config_file").isTrue();
+            assertThat(namedVolumes.stream().anyMatch(v -> file.group(1).startsWith(v + "/")))
+                    .as(file.group(1) + " is on a named (writable) volume").isTrue();
+            assertThat(environment("service").get("MASKGATE_MQTT_DYNSEC")).isEqualTo("true");
+            assertThat(kinds).as("no password/acl file beside the plugin").isEmpty();
+            assertThat(ROOT.resolve("deploy/mosquitto/dynsec-init.sh")).isRegularFile();
+        } else {
+            assertThat(kinds).containsExactlyInAnyOrder("password_file", "acl_file");
+        }
         Matcher tls = Pattern.compile("(?m)^(cafile|certfile|keyfile)\\s+(\\S+)").matcher(config);
         Set<String> tlsKinds = new HashSet<>();
         while (tls.find()) {

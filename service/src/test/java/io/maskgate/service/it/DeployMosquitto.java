@@ -78,7 +78,13 @@ final class DeployMosquitto implements AutoCloseable {
         Files.copy(ROOT.resolve("deploy/mosquitto/acl"), dir.resolve("acl"));
         int plain = freePort();
         int tls = freePort();
-        String conf = Files.readString(ROOT.resolve("deploy/mosquitto/mosquitto.conf"))
+        String conf = Files.readString(ROOT.resolve("deploy/mosquitto/mosquitto.conf"));
+        return launch(dir, adapt(conf, dir, plain, tls), plain, tls);
+    }
+
+    /** The deploy/ config with this test's paths and ports (everything else as deployed). */
+    private static String adapt(String conf, Path dir, int plain, int tls) {
+        conf = conf
                 .replace("/mosquitto/config/", dir + "/")
                 .replace("/mosquitto/data/", dir + "/data/")
                 .replace("persistence true", "persistence false")
@@ -87,6 +93,10 @@ final class DeployMosquitto implements AutoCloseable {
         if ("root".equals(System.getProperty("user.name"))) {
             conf += "\nuser root\n"; // mosquitto would otherwise drop to user 'mosquitto', who cannot read the temp dir
         }
+        return conf;
+    }
+
+    private static DeployMosquitto launch(Path dir, String conf, int plain, int tls) throws Exception {
         Files.writeString(dir.resolve("mosquitto.conf"), conf);
         Process p = new ProcessBuilder("mosquitto", "-c", dir.resolve("mosquitto.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
@@ -100,6 +110,55 @@ final class DeployMosquitto implements AutoCloseable {
             Thread.sleep(20);
         }
         return broker;
+    }
+
+    /**
+     * Starts Mosquitto with {@code deploy/mosquitto/mosquitto-dynsec.conf} (dynamic-security plugin, no passwd/acl
+     * files) and runs {@code deploy/mosquitto/dynsec-init.sh} as an operator would: the plugin's file with the
+     * admin before the start, then the service's client {@code maskgate-service} (roles maskgate-service and
+     * maskgate-dynsec) against the running broker.
+     */
+    static DeployMosquitto startDynsec(String adminPassword, String servicePassword) throws Exception {
+        for (String tool : List.of("mosquitto", "mosquitto_ctrl", "openssl")) {
+            requireTool(tool);
+        }
+        Path plugin = List.of(Path.of("/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so"),
+                        Path.of("/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so"),
+                        Path.of("/usr/lib/mosquitto_dynamic_security.so"))
+                .stream().filter(Files::exists).findFirst().orElse(null);
+        if (plugin == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new IllegalStateException("mosquitto_dynamic_security.so not found (CI: apt-get install mosquitto)");
+        }
+        Assumptions.assumeTrue(plugin != null, "mosquitto's dynamic-security plugin is not installed");
+        Path dir = Files.createTempDirectory("maskgate-mosquitto-dynsec-");
+        run(List.of("bash", ROOT.resolve("deploy/mosquitto/make-certs.sh").toString(),
+                "--out", dir.resolve("certs").toString()), Map.of());
+        Files.createDirectories(dir.resolve("data"));
+        Map<String, String> env = Map.of("MQTT_DYNSEC_ADMIN_PASSWORD", adminPassword,
+                "MASKGATE_MQTT_PASSWORD", servicePassword, "MASKGATE_MQTT_USERNAME", "maskgate-service");
+        String init = ROOT.resolve("deploy/mosquitto/dynsec-init.sh").toString();
+        run(List.of("bash", init, "file", dir.resolve("data/dynamic-security.json").toString()), env);
+        int plain = freePort();
+        int tls = freePort();
+        String conf = adapt(Files.readString(ROOT.resolve("deploy/mosquitto/mosquitto-dynsec.conf")), dir, plain, tls)
+                .replace("/usr/lib/mosquitto_dynamic_security.so", plugin.toString());
+        DeployMosquitto broker = launch(dir, conf, plain, tls);
+        try {
+            run(List.of("bash", init, "service", "-h", "127.0.0.1", "-p", Integer.toString(plain)), env);
+        } catch (RuntimeException | IOException e) {
+            broker.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    private static void requireTool(String tool) {
+        boolean found = onPath(tool);
+        if (!found && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new IllegalStateException(tool + " is not installed (CI: apt-get install mosquitto mosquitto-clients "
+                    + "openssl)");
+        }
+        Assumptions.assumeTrue(found, tool + " is not installed: skipping the test against the deploy/ Mosquitto");
     }
 
     String tlsUrl() {
@@ -217,10 +276,17 @@ final class DeployMosquitto implements AutoCloseable {
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        run(command, Map.of());
+    }
+
+    private static void run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", command.subList(0, 1)) + " failed: " + out);
+            throw new IllegalStateException(String.join(" ", command.subList(0, Math.min(3, command.size())))
+                    + " failed: " + out);
         }
     }
 

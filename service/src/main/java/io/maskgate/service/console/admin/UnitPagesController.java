@@ -75,7 +75,8 @@ class UnitPagesController {
                 UnitService.RegisteredUnit r = units.register(principal.getName(), id,
                         name == null || name.isBlank() ? null : name.strip(), doorId, true);
                 flash.addFlashAttribute("registered", r);
-                flash.addFlashAttribute("snippet", snippet(r.unit().id(), r.unit().doorId(), r.secret()));
+                flash.addFlashAttribute("snippet", snippet(r.unit().id(), r.unit().doorId(), r.secret(),
+                        r.brokerUsername(), r.brokerPassword()));
                 return "redirect:/console/units";
             } catch (ConflictException e) {
                 errors.put("id", e.getMessage());
@@ -114,13 +115,18 @@ class UnitPagesController {
     }
 
     /** The lines of the firmware's config.json that come from registration (see firmware/config.example.json). */
-    static String snippet(String unitId, String doorId, String secret) {
+    static String snippet(String unitId, String doorId, String secret, String mqttUser, String mqttPassword) {
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("unit_id", unitId);
         cfg.put("door_id", doorId);
         cfg.put("key", secret);
         cfg.put("broker_host", "YOUR_BROKER_HOST");
         cfg.put("broker_port", 1883);
+        if (mqttUser != null) {
+            // provisioned in the broker by the service (maskgate.mqtt.dynsec.enabled), shown once like the key
+            cfg.put("mqtt_user", mqttUser);
+            cfg.put("mqtt_password", mqttPassword);
+        }
         try {
             return JSON.writeValueAsString(cfg);
         } catch (JsonProcessingException e) {
