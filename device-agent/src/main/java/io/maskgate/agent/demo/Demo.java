@@ -299,7 +299,9 @@ public final class Demo {
                         + tail(log, 25));
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) URI.create(base + "/actuator/health").toURL().openConnection();
+                // readiness, not health: UP once the start-up runners finished (the demo's users exist)
+                HttpURLConnection c = (HttpURLConnection) URI.create(base + "/actuator/health/readiness").toURL()
+                        .openConnection();
                 c.setConnectTimeout(1000);
                 c.setReadTimeout(2000);
                 if (c.getResponseCode() == 200) {

@@ -185,7 +185,7 @@ public final class RolloutBench {
         long deadline = System.currentTimeMillis() + 600_000;
         while (System.currentTimeMillis() < deadline) {
             try {
-                HttpURLConnection c = (HttpURLConnection) URI.create(base + "/actuator/health").toURL()
+                HttpURLConnection c = (HttpURLConnection) URI.create(base + "/actuator/health/readiness").toURL()
                         .openConnection();
                 c.setConnectTimeout(1000);
                 if (c.getResponseCode() == 200) {
