@@ -55,6 +55,8 @@ public final class OtaUnit {
 
     static final long RESTART_WINDOW_MS = 60_000;
     static final int RESTARTS_TO_REVERT = 3;
+    /** How long a report that could not be published waits before it is tried again. */
+    static final long REPORT_RETRY_MS = 1_000;
     static final long FETCH_RETRY_MS = 3_000;
 
     private final String unitId;
@@ -387,24 +389,46 @@ public final class OtaUnit {
                 Math.max(0, clock.millis())), key);
         log.add(new LogEntry(clock.millis(), running, state + " " + actionId + (r == null ? "" : " " + r)));
         byte[] payload = codec.encode(report);
+        if (!unsent.isEmpty()) {
+            unsent.add(payload); // behind the ones still waiting: reports go out in order
+            return;
+        }
         try {
             transport.publish(Topics.otaReport(unitId), payload);
         } catch (Exception e) {
             unsent.add(payload);
+            retryUnsent();
+        }
+    }
+
+    /**
+     * A report that could not go out while connected (the connection's in-flight window stayed full) would otherwise
+     * wait for a reconnect that may never come, and the service would time the action out although the unit finished:
+     * try again after a second, and again, until they are out (onConnected also sends them).
+     */
+    private void retryUnsent() {
+        try {
+            timer.schedule(this::flushUnsent, REPORT_RETRY_MS, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException shuttingDown) {
+            // the unit is stopping; onConnected of the next start sends them
+        }
+    }
+
+    private synchronized void flushUnsent() {
+        while (!unsent.isEmpty()) {
+            try {
+                transport.publish(Topics.otaReport(unitId), unsent.get(0));
+            } catch (Exception e) {
+                retryUnsent();
+                return;
+            }
+            unsent.remove(0);
         }
     }
 
     /** Called after every (re)connect: sends reports that could not go out and resumes a download. */
     public synchronized void onConnected() {
-        List<byte[]> pending = new ArrayList<>(unsent);
-        unsent.clear();
-        for (byte[] p : pending) {
-            try {
-                transport.publish(Topics.otaReport(unitId), p);
-            } catch (Exception e) {
-                unsent.add(p);
-            }
-        }
+        flushUnsent();
         if (download != null) {
             fetch();
         }
