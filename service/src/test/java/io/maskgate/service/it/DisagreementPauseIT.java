@@ -80,7 +80,7 @@ class DisagreementPauseIT extends AbstractServiceIT {
             awaitVerified(unit, 23);
             engine.tick();
             assertThat(status(id)).as("rate under the threshold: " + rate(unit)).isEqualTo("RUNNING");
-            // 10 more inverted: 13 of 33 = 39 % > 20 % -> the engine's own tick pauses it
+            // 10 more inverted: up to 13 of 33 = 39 % > 20 % -> the engine's own tick pauses it
             send(pub, key, unit, door, seq, crops.subList(23, 33), true);
             awaitVerified(unit, 33);
             Await.until("rollout paused by the engine", Duration.ofSeconds(20), () -> status(id).equals("PAUSED"));
@@ -89,7 +89,19 @@ class DisagreementPauseIT extends AbstractServiceIT {
             String reason = view.get("statusReason").asText();
             System.out.println("paused: " + reason + " (" + rate(unit) + ")");
             assertThat(reason).startsWith("int8/float disagreement of " + Frames.MODEL + ": ")
-                    .contains("of 33 re-verified frames").contains("above the threshold 20 % (minimum sample 20)");
+                    .contains("above the threshold 20 % (minimum sample 20)");
+            // the engine ticks on its own while the last 10 are verified: it pauses once the rate passes 20 %, i.e.
+            // after 1 to 10 of them (6 of 26 = 23 %, or 5 of 24 should the float model differ on an honest one), and
+            // the reason carries the counts it saw
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile(": (\\d+) of (\\d+) re-verified frames \\(([0-9.]+) %\\)").matcher(reason);
+            assertThat(m.find()).as(reason).isTrue();
+            int disagreed = Integer.parseInt(m.group(1));
+            int verified = Integer.parseInt(m.group(2));
+            assertThat(verified).as(reason).isBetween(24, 33);
+            assertThat(disagreed - (verified - 23)).as("every frame after the first 23 disagrees: " + reason)
+                    .isBetween(3, 4);
+            assertThat(100.0 * disagreed / verified).as(reason).isGreaterThan(20.0);
             List<String> events = new ArrayList<>();
             rest.getForObject("/api/rollouts/" + id + "/events?limit=100", JsonNode.class)
                     .forEach(e -> events.add(e.get("event").asText() + ":" + e.path("detail").asText()));
