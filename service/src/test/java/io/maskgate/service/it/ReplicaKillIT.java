@@ -70,7 +70,9 @@ class ReplicaKillIT {
                     attacker.publishAndWait(Topics.decision(replayed.unit()), publisher.payloadOf(replayed));
                 }
                 publisher.runFor(Duration.ofSeconds(4));
-                assertThat(b.healthy()).as("the surviving replica").isTrue();
+                // the survivor takes over the killed replica's in-flight decisions: its ingest may report
+                // BACKPRESSURE (oldest unwritten event > 2 s) for a moment, then must be healthy again
+                Await.until("the surviving replica healthy", Duration.ofSeconds(15), b::healthy);
                 a.start(Duration.ofMinutes(3));
                 publisher.runFor(Duration.ofSeconds(2));
                 publisher.drain(Duration.ofSeconds(30));
