@@ -58,17 +58,7 @@ class RegistryFloatModelIT extends AbstractServiceIT {
         assertThat(Frames.modelsDir().resolve(version)).as("no folder: only the registry has it").doesNotExist();
         double before = metrics.floatModelSourceCount("registry");
 
-        String door = id("door");
-        String unit = id("unit");
-        createDoor(door);
-        HmacKey key = registerUnit(unit, door);
-        VerifyItSupport.mode(rest, door, "MONITOR_ONLY");
-        VerifyItSupport.band(rest, door, 0, 1000, 2_000);
-        byte[] crop = Frames.crop(Frames.images("mask", 1).get(0));
-        try (MqttTestClient pub = new MqttTestClient(ItInfrastructure.mqttUrl(), id("unit"))) {
-            pub.publishAndWait(Topics.decision(unit), decision(key, unit, door, 1, Label.MASK, 800, version));
-            pub.publishAndWait(Topics.frame(unit), Frames.frame(key, unit, door, 1, 800, crop));
-        }
+        String unit = uncertainCropOf(version);
         Await.until("crop verified", Duration.ofSeconds(60), () -> jdbc.queryForObject(
                 "SELECT count(*) FROM frame_verifications WHERE unit_id = ? AND float_label IS NOT NULL",
                 Integer.class, unit) == 1);
@@ -93,17 +83,7 @@ class RegistryFloatModelIT extends AbstractServiceIT {
         assertThat(up.getBody().get("report").toString()).contains("the float model is unusable: not a zip file");
         double before = metrics.floatModelRefusedCount("not-a-zip");
 
-        String door = id("door");
-        String unit = id("unit");
-        createDoor(door);
-        HmacKey key = registerUnit(unit, door);
-        VerifyItSupport.mode(rest, door, "MONITOR_ONLY");
-        VerifyItSupport.band(rest, door, 0, 1000, 2_000);
-        byte[] crop = Frames.crop(Frames.images("mask", 1).get(0));
-        try (MqttTestClient pub = new MqttTestClient(ItInfrastructure.mqttUrl(), id("unit"))) {
-            pub.publishAndWait(Topics.decision(unit), decision(key, unit, door, 1, Label.MASK, 800, version));
-            pub.publishAndWait(Topics.frame(unit), Frames.frame(key, unit, door, 1, 800, crop));
-        }
+        String unit = uncertainCropOf(version);
         Await.until("crop refused as unverified", Duration.ofSeconds(60), () -> jdbc.queryForObject(
                 "SELECT count(*) FROM frame_verifications WHERE unit_id = ? AND status = 'UNVERIFIED'",
                 Integer.class, unit) == 1);
@@ -140,5 +120,22 @@ class RegistryFloatModelIT extends AbstractServiceIT {
                 return name;
             }
         };
+    }
+
+    /** A unit at a monitor-only door with a band over every score sends one MASK decision of {@code version} and its
+     * crop; returns the unit's id. */
+    private String uncertainCropOf(String version) throws Exception {
+        String door = id("door");
+        String unit = id("unit");
+        createDoor(door);
+        HmacKey key = registerUnit(unit, door);
+        VerifyItSupport.mode(rest, door, "MONITOR_ONLY");
+        VerifyItSupport.band(rest, door, 0, 1000, 2_000);
+        byte[] crop = Frames.crop(Frames.images("mask", 1).get(0));
+        try (MqttTestClient pub = new MqttTestClient(ItInfrastructure.mqttUrl(), id("unit"))) {
+            pub.publishAndWait(Topics.decision(unit), decision(key, unit, door, 1, Label.MASK, 800, version));
+            pub.publishAndWait(Topics.frame(unit), Frames.frame(key, unit, door, 1, 800, crop));
+        }
+        return unit;
     }
 }
