@@ -94,10 +94,13 @@ public final class OtaFleet implements AutoCloseable {
             }
             FleetKey fk = faults.wrongFleetKey() ? FleetKey.generate().publicOnly() : fleetKey;
             SelfTestRunner runner = faults.failSelfTest()
-                    ? (model, input) -> {
-                        byte[] out = SelfTestRunner.tinyml().run(model, input);
-                        out[0]++; // a unit whose arithmetic differs from TFLite Micro's
-                        return out;
+                    ? model -> {
+                        SelfTestRunner.Loaded real = SelfTestRunner.tinyml().load(model);
+                        return input -> {
+                            byte[] out = real.run(input);
+                            out[0]++; // a unit whose arithmetic differs from TFLite Micro's
+                            return out;
+                        };
                     }
                     : SelfTestRunner.tinyml();
             ModelInstaller installer = (version, model) -> {

@@ -350,11 +350,17 @@ public final class OtaUnit {
         }
         report(action, OtaState.ACTIVATED, version, null, model.length, arena);
         List<SelfTest> tests = d.manifest.selfTestList();
+        SelfTestRunner.Loaded loaded;
+        try {
+            loaded = selfTests.load(model);
+        } catch (Exception e) {
+            loaded = null;
+        }
         for (int i = 0; i < tests.size(); i++) {
             SelfTest t = tests.get(i);
             byte[] out;
             try {
-                out = selfTests.run(model, t.input(d.manifest.inputBytes()));
+                out = loaded == null ? null : loaded.run(t.input(d.manifest.inputBytes()));
             } catch (Exception e) {
                 out = null;
             }

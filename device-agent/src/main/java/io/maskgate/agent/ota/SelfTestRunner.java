@@ -3,14 +3,24 @@ package io.maskgate.agent.ota;
 import io.maskgate.tinyml.interpreter.Interpreter;
 import io.maskgate.tinyml.model.TfliteModel;
 
-/** Runs a model on one input tensor, the way the unit runs it (tinyml, TFLite Micro arithmetic). */
+/**
+ * Loads a model the way the unit runs it (tinyml, TFLite Micro arithmetic) and runs self-test inputs on it. Loading
+ * once and running every vector on the loaded model is what a camera does, and it keeps a simulated fleet's CPU for
+ * the vectors themselves rather than for preparing the same model again per vector.
+ */
 @FunctionalInterface
 public interface SelfTestRunner {
 
-    byte[] run(byte[] model, byte[] input) throws Exception;
+    /** A loaded model: one input tensor in, one output tensor out. */
+    @FunctionalInterface
+    interface Loaded {
+        byte[] run(byte[] input) throws Exception;
+    }
 
-    /** The real one: a fresh tinyml interpreter with the unit's arithmetic. */
+    Loaded load(byte[] model) throws Exception;
+
+    /** The real one: one tinyml interpreter with the unit's arithmetic, reused for every vector. */
     static SelfTestRunner tinyml() {
-        return (model, input) -> new Interpreter(TfliteModel.read(model)).invoke(input);
+        return model -> new Interpreter(TfliteModel.read(model))::invoke;
     }
 }

@@ -91,16 +91,17 @@ final class Conv2DKernel implements Kernel {
         pointwise = kH == 1 && kW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0
                 && outH == inH && outW == inW;
         packed = simd == null && k * 128 * 256 < Integer.MAX_VALUE;
-        packedWeights = new long[(int) k * pairs];
-        for (int t = 0; t < k; t++) {
+        // only the scalar path reads the packed pairs: building them for the SIMD path cost as much as a frame
+        packedWeights = packed ? new long[(int) k * pairs] : null;
+        for (int t = 0; packed && t < k; t++) {
             for (int c2 = 0; c2 < pairs; c2++) {
                 long lo = weights[(2 * c2) * (int) k + t];
                 long hi = 2 * c2 + 1 < outC ? weights[(2 * c2 + 1) * (int) k + t] : 0;
                 packedWeights[t * pairs + c2] = lo + (hi << 32);
             }
         }
-        pairAcc = new long[pairs];
-        pairAcc2 = new long[pairs];
+        pairAcc = packed ? new long[pairs] : null;
+        pairAcc2 = packed ? new long[pairs] : null;
         in = ctx.array(op.inputs()[0]);
         inBase = ctx.base(op.inputs()[0]);
         out = ctx.array(op.outputs()[0]);
