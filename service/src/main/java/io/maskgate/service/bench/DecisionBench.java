@@ -61,6 +61,8 @@ public final class DecisionBench {
     private volatile long[] latencies = new long[0];
     private final AtomicInteger received = new AtomicInteger();
     private volatile long lastArrival;
+    /** The service's own count of decisions its pipeline accepted: what "processed" means in each phase. */
+    private MaskGateMetrics serviceMetrics;
 
     private final int warmup;
 
@@ -140,6 +142,7 @@ public final class DecisionBench {
     private int run(ConfigurableApplicationContext service, String run, int rate, int seconds, int maxCount,
                     int sustain, int sustainSeconds) throws Exception {
         MqttGateway gateway = service.getBean(MqttGateway.class);
+        serviceMetrics = service.getBean(MaskGateMetrics.class);
         if (!gateway.awaitSubscribed(60_000)) {
             System.err.println("the service did not connect to the broker");
             return 1;
@@ -231,8 +234,10 @@ public final class DecisionBench {
                         + "service-side decision->command p50/p99 (from its histogram): %s%n",
                 metrics.acceptedCount(), (System.nanoTime() - lastArrival) / 1e9, serviceSide(metrics));
         System.out.printf("%nSUMMARY fixed %d/s: throughput %.0f decisions/s, latency p50 %.2f ms, p99 %.2f ms | "
-                        + "max rate: sustained %.0f decisions/s, latency p50 %.2f ms, p99 %.2f ms%n",
-                rate, fixed.throughput, fixed.p50, fixed.p99, max.throughput, max.p50, max.p99);
+                        + "max rate: sustained %.0f decisions/s, latency p50 %.2f ms, p99 %.2f ms; "
+                        + "service processed %.0f decisions/s%n",
+                rate, fixed.throughput, fixed.p50, fixed.p99, max.throughput, max.p50, max.p99,
+                max.processedPerSecond);
         if (sustained != null) {
             System.out.printf("SUMMARY sustained %d/s offered for %d s: %s (%.0f decisions/s, backlog at end %.2f s, "
                             + "p50 %.2f ms, p99 %.2f ms, %.3f machine CPU-ms per decision)%n", sustain, sustainSeconds,
@@ -260,7 +265,8 @@ public final class DecisionBench {
      * last command's arrival. {@code publishLag}: how far the last publish was behind its schedule. CPU: this JVM (service + simulated clients) and the whole
      * machine (all processes, /proc/stat; NaN where unavailable), from the first publish to the last arrival.
      */
-    private record Result(int count, int got, double seconds, double throughput, double p50, double p99,
+    private record Result(int count, int got, double seconds, double throughput, double processedPerSecond,
+                          double p50, double p99,
                           boolean complete, double backlog, double publishLag, double jvmCpuMs, double machineCpuMs,
                           double wallMs) {
         void print() {
@@ -269,6 +275,7 @@ public final class DecisionBench {
                     + "(publisher behind schedule by %.2f s)%s%n",
                     count, got, seconds, throughput, p50, p99, backlog, publishLag,
                     complete ? "" : "  (INCOMPLETE: commands missing)");
+            System.out.printf("  the service processed (accepted and logged) %.0f decisions/s%n", processedPerSecond);
             System.out.printf("  CPU: bench JVM %.1f CPU-s (%.3f ms/decision), machine %.1f of %.1f core-s busy "
                             + "(%.3f ms/decision, bench JVM + broker + PostgreSQL + rest)%n", jvmCpuMs / 1e3,
                     jvmCpuMs / count, machineCpuMs / 1e3, wallMs / 1e3 * Runtime.getRuntime().availableProcessors(),
@@ -315,6 +322,7 @@ public final class DecisionBench {
         }
         latencies = new long[count];
         received.set(0);
+        double accepted0 = serviceMetrics.acceptedCount();
         double jvm0 = jvmCpuMs();
         double machine0 = machineCpuMs();
         long start = System.nanoTime();
@@ -337,9 +345,22 @@ public final class DecisionBench {
         long publishEnd = System.nanoTime();
         long scheduledEnd = interval > 0 ? start + (count - 1) * interval : publishEnd;
         long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
-        while (received.get() < count && System.nanoTime() < deadline) {
+        // the service has processed the phase when its pipeline has accepted every decision (each one logged; an
+        // UNLOCK follows only where the door's policy grants it, so a decision refused as too old for its window is
+        // processed without a command); 5 s after that no further command is coming
+        long processedAt = 0;
+        while (received.get() < count && System.nanoTime() < deadline
+                && (processedAt == 0 || System.nanoTime() - processedAt < 5_000_000_000L)) {
+            if (processedAt == 0 && serviceMetrics.acceptedCount() - accepted0 >= count) {
+                processedAt = System.nanoTime();
+            }
             Thread.sleep(1);
         }
+        if (processedAt == 0 && serviceMetrics.acceptedCount() - accepted0 >= count) {
+            processedAt = System.nanoTime();
+        }
+        double processed = serviceMetrics.acceptedCount() - accepted0;
+        double processedSeconds = ((processedAt == 0 ? System.nanoTime() : processedAt) - start) / 1e9;
         double jvm = jvmCpuMs() - jvm0;
         double machine = machineCpuMs() - machine0;
         double wallMs = (System.nanoTime() - start) / 1e6;
@@ -352,7 +373,7 @@ public final class DecisionBench {
         for (var q : sentByDoor.values()) {
             q.clear();
         }
-        return new Result(count, got, seconds, got / seconds, p50, p99, got == count,
+        return new Result(count, got, seconds, got / seconds, processed / processedSeconds, p50, p99, got == count,
                 Math.max(0, lastArrival - scheduledEnd) / 1e9, Math.max(0, publishEnd - scheduledEnd) / 1e9, jvm,
                 machine, wallMs);
     }
