@@ -11,6 +11,7 @@
 //   node host/run.mjs figures [--frames F] [--max-frames N]   heap per frame and the memory budget table
 //
 // Emulator events (MQTT acknowledgements, heap per frame, summary) are printed as lines "EMUL {json}".
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -75,6 +76,14 @@ const net = {
   net_close: (id) => netCall({ op: "close", id }, 1000),
 };
 
+// Tests only (never a camera): Ed25519 fleet keys made for this run, so the MicroPython tests can sign
+// manifests the firmware then verifies ("fleet" is the unit's key, "other" one it must refuse).
+const testKeys = { fleet: crypto.generateKeyPairSync("ed25519"), other: crypto.generateKeyPairSync("ed25519") };
+const testSigner = {
+  fleet_public: (which) => testKeys[which].publicKey.export({ format: "der", type: "spki" }).subarray(12).toString("hex"),
+  fleet_sign: (which, hex) => crypto.sign(null, Buffer.from(hex, "hex"), testKeys[which].privateKey).toString("hex"),
+};
+
 const fsStats = { mutations: 0 };
 let scriptDir = null;
 async function boot(cam) {
@@ -87,6 +96,7 @@ async function boot(cam) {
     ...net,
     ...(cam ? cam.fns : {}),
     emit: (json) => { emit(json); return 0; },
+    ...(cam ? {} : testSigner),
     wall_ms: () => Date.now(),
     env: (name) => process.env[name] ?? null,
   });
