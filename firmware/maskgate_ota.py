@@ -269,8 +269,9 @@ class OtaClient:
                          size)
             self._drop_job()
             return
-        self._save_job("activating")
         self.slots.activate()  # pending: a cut from here on is settled by the next boot's trial
+        # (a cut before this line resumes as a download whose bytes are all on flash: verified and activated again)
+        self._save_job("activating")
         try:
             loaded = self.host.load(slot)
         except Exception as e:

@@ -8,6 +8,8 @@
 //        [--fps N] [--max-frames N] [--ml-log FILE] config.json and the model, as copied to a real camera
 //        [--script FILE] [--power-cut-after N]   run FILE instead of main.py; kill the process before the
 //                                               N-th change to the flash (a power cut)
+//        [--power-cut-on REGEX [--power-cut-skip K]]  kill it before the (K+1)-th flash change whose description
+//                                               matches REGEX (e.g. "^write .*model\.tflite\.part$")
 //   node host/run.mjs figures [--frames F] [--max-frames N]   heap per frame and the memory budget table
 //
 // Emulator events (MQTT acknowledgements, heap per frame, summary) are printed as lines "EMUL {json}".
@@ -92,7 +94,9 @@ async function boot(cam) {
     stderr: (line) => process.stderr.write(line + "\n"),
   });
   mp.registerJsModule("_host", {
-    ...hostFs(args["power-cut-after"] ? Number(args["power-cut-after"]) : 0, fsStats),
+    ...hostFs(args["power-cut-after"] ? Number(args["power-cut-after"]) : 0, fsStats,
+      typeof args["power-cut-on"] === "string"
+        ? { pattern: new RegExp(args["power-cut-on"]), skip: Number(args["power-cut-skip"] || 0) } : null),
     ...net,
     ...(cam ? cam.fns : {}),
     emit: (json) => { emit(json); return 0; },
