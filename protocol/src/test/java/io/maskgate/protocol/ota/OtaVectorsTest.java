@@ -31,7 +31,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Runs protocol/test-vectors/ota/*.json through the manifest and OTA command verifiers (the firmware will too). */
+/** Runs protocol/test-vectors/ota/*.json through the manifest and OTA command verifiers ; the firmware's CPython and MicroPython tests run the same files. */
 class OtaVectorsTest {
 
     static Path dir() {
