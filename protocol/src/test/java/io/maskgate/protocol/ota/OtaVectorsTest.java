@@ -31,7 +31,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Runs protocol/test-vectors/ota/*.json through the manifest and OTA command verifiers ; the firmware's CPython and MicroPython tests run the same files. */
+/**
+ * Runs protocol/test-vectors/ota/*.json through the manifest and OTA command verifiers, the codec and the signer; the
+ * firmware's CPython and MicroPython tests run the same files.
+ */
 class OtaVectorsTest {
 
     static Path dir() {
