@@ -221,14 +221,15 @@ def main():
         return protocol.encode_status(protocol.status(unit_id, online, models.manifest["version"], fps, inference_ms,
                                                       len(buffer), max(0, clock.now_ms())))
 
-    fleet_key = cfg.get("fleet_key")
     updates = None
+    try:
+        fleet_key = protocol.parse_key(cfg.get("fleet_key") or "")
+    except ValueError:
+        fleet_key = None  # the unit still does its job; it just takes no model updates
+        print("maskgate: config.json has no valid fleet_key (GET /api/ota/fleet-key): over-the-air updates are off")
     if fleet_key:
-        updates = ota.OtaClient(unit_id, key, protocol.parse_key(fleet_key), models.slots, models, None,
-                                lambda: link.connected, clock.now_ms, cfg.get("board", "OPENMV_H7"),
-                                cfg.get("buffer_capacity", 200))
-    else:
-        print("maskgate: no fleet_key in config.json: over-the-air updates are off")
+        updates = ota.OtaClient(unit_id, key, fleet_key, models.slots, models, None, lambda: link.connected,
+                                clock.now_ms, cfg.get("board", "OPENMV_H7"), cfg.get("buffer_capacity", 200))
     link = unit.Link(mqtt_factory(cfg), unit_id, status_payload(False, 0, 0), buffer, clock.now_ms,
                      subscriptions=updates.topics if updates else ())
     if updates:
