@@ -23,6 +23,7 @@ import image
 import sensor
 
 import maskgate_model as model_check
+import maskgate_ota as ota
 import maskgate_protocol as protocol
 import maskgate_slots as model_slots
 import maskgate_unit as unit
@@ -110,6 +111,24 @@ class Classifier:
         result = self.tf.classify(self.model, crop)[0]
         return unit.mask_probability(result.output(), self.mask_index)
 
+    @property
+    def arena(self):
+        return getattr(self.model, "ram", 0)
+
+    def run_int8(self, tensor):
+        """One raw int8 input tensor (a manifest self-test vector) through the model; the int8 output bytes. The
+        ml module takes a float ndarray and quantises it with the input scale / zero point, which gives back
+        exactly these int8 values; the dequantised outputs are quantised back the same way."""
+        if self.ml is None:
+            raise OSError("self-tests need the ml module (OpenMV firmware 4.5+)")
+        from ulab import numpy as np
+        m = self.model
+        x = (np.frombuffer(tensor, dtype=np.int8) - m.input_zero_point[0]) * m.input_scale[0]
+        out = m.predict([x.reshape(m.input_shape[0])])[0].flatten()
+        scale = m.output_scale[0]
+        zero = m.output_zero_point[0]
+        return bytes([(int(round(v / scale)) + zero) & 0xFF for v in out])
+
 
 def crop_base64(crop):
     """The 32x32 crop as a JPEG, standard padded base64 (the FrameUpload's image)."""
@@ -121,7 +140,7 @@ def load_model(cfg, frame):
     """The model to run: the first of the slot candidates (a pending update once, the active model, an earlier
     confirmed one, the factory model) that matches its manifest, fits the board's memory budget and, for a
     pending update, passes its self-test on a live frame. A refused model is never loaded; each refusal is
-    printed (the camera's console). Returns (manifest, classifier)."""
+    printed (the camera's console). Returns (manifest, classifier, slots)."""
     slots = model_slots.ModelSlots(cfg.get("slots_dir", "models"),
                                    (cfg.get("model_path", "model.tflite"), cfg.get("model_manifest", "model.json")))
     reasons = []
@@ -132,6 +151,10 @@ def load_model(cfg, frame):
                                          cfg.get("buffer_capacity", 200))
             classifier = Classifier(path, cfg.get("mask_index", 0))
             if trial:
+                if "selfTests" in manifest:  # an OTA model: its signed manifest's vectors, exactly
+                    problem = ota.run_self_tests(classifier, manifest["selfTests"], manifest["inputBytes"])
+                    if problem is not None:
+                        raise model_check.ModelRefused("self-test: " + problem)
                 p = classifier.mask_probability(frame, unit.centre_square((0, 0, frame.width(), frame.height()),
                                                                           frame.width(), frame.height()))
                 if not 0.0 <= p <= 1.0:
@@ -145,8 +168,29 @@ def load_model(cfg, frame):
                 slots.revert(slot)
             continue
         print("maskgate: model", manifest["version"], "from slot", slot or "factory")
-        return manifest, classifier
+        return manifest, classifier, slots
     raise model_check.ModelRefused("no working model: " + "; ".join(reasons))
+
+
+class Models:
+    """The model in use, and how the OTA client loads and switches to an update without a reboot (the new
+    model is loaded next to the running one: both fit the H7's frame buffer, see README's budget)."""
+
+    def __init__(self, cfg, manifest, classifier):
+        self.cfg = cfg
+        self.manifest = manifest
+        self.classifier = classifier
+
+    def running_manifest(self):
+        return self.manifest
+
+    def load(self, slot):
+        return Classifier(self.slots.slot_files(slot)[0], self.cfg.get("mask_index", 0))
+
+    def keep(self, slot, loaded, manifest):
+        self.classifier = loaded
+        self.manifest = manifest
+        print("maskgate: model", manifest["version"], "from slot", slot, "(update)")
 
 
 def main():
@@ -161,8 +205,9 @@ def main():
     sensor.set_pixformat(sensor.RGB565)
     sensor.set_framesize(sensor.QVGA)
     sensor.skip_frames(time=2000)
-    manifest, classifier = load_model(cfg, sensor.snapshot())
-    model_version = manifest["version"]
+    manifest, classifier, slots = load_model(cfg, sensor.snapshot())
+    models = Models(cfg, manifest, classifier)
+    models.slots = slots
     faces_cascade = image.HaarCascade("frontalface", stages=25)
 
     connect_wifi(cfg)
@@ -173,10 +218,23 @@ def main():
     buffer = unit.OfflineBuffer(cfg.get("buffer_capacity", 200))
 
     def status_payload(online, fps, inference_ms):
-        return protocol.encode_status(protocol.status(unit_id, online, model_version, fps, inference_ms,
+        return protocol.encode_status(protocol.status(unit_id, online, models.manifest["version"], fps, inference_ms,
                                                       len(buffer), max(0, clock.now_ms())))
 
-    link = unit.Link(mqtt_factory(cfg), unit_id, status_payload(False, 0, 0), buffer, clock.now_ms)
+    updates = None
+    try:
+        fleet_key = protocol.parse_key(cfg.get("fleet_key") or "")
+    except ValueError:
+        fleet_key = None  # the unit still does its job; it just takes no model updates
+        print("maskgate: config.json has no valid fleet_key (GET /api/ota/fleet-key): over-the-air updates are off")
+    if fleet_key:
+        updates = ota.OtaClient(unit_id, key, fleet_key, models.slots, models, None, lambda: link.connected,
+                                clock.now_ms, cfg.get("board", "OPENMV_H7"), cfg.get("buffer_capacity", 200))
+    link = unit.Link(mqtt_factory(cfg), unit_id, status_payload(False, 0, 0), buffer, clock.now_ms,
+                     subscriptions=updates.topics if updates else ())
+    if updates:
+        updates.publish = link.send
+        updates.resume()
     fps_clock = time.clock()
     inference_ms = 0.0
     last_status = None
@@ -190,20 +248,20 @@ def main():
             face = max(faces, key=lambda r: r[2] * r[3])
             roi = unit.centre_square(face, img.width(), img.height())
             t0 = time.ticks_ms()
-            score = unit.per_mille(classifier.mask_probability(img, roi))
+            score = unit.per_mille(models.classifier.mask_probability(img, roi))
             inference_ms = 0.9 * inference_ms + 0.1 * time.ticks_diff(time.ticks_ms(), t0)
             smoothed = smoother.update(score)
             if smoothed is not None and captured_at >= MIN_VALID_EPOCH_MS:
                 label, smoothed_score = smoothed
                 if pacer.should_publish(label, captured_at):
                     msg = protocol.decision(unit_id, door_id, seqs.take(), captured_at, label, smoothed_score,
-                                            model_version, key)
+                                            models.manifest["version"], key)
                     link.send(protocol.topic_decision(unit_id), protocol.encode_decision(msg))
                     # uncertain: the crop goes right behind its decision, with its seq and score, so the service
                     # can re-verify it with the float model (a door in ENFORCE_VERIFIED mode waits for that)
                     if cfg.get("band_low", 400) <= smoothed_score <= cfg.get("band_high", 600):
                         frame = protocol.frame(unit_id, door_id, msg["seq"], captured_at,
-                                               crop_base64(classifier.last_crop), smoothed_score, key)
+                                               crop_base64(models.classifier.last_crop), smoothed_score, key)
                         link.send(protocol.topic_frame(unit_id), protocol.encode_frame(frame))
         else:
             smoother.reset()  # the person left: the next one starts a fresh window
@@ -217,3 +275,8 @@ def main():
                       retain=True)
         else:
             link.ensure_connected()
+        if updates:
+            link.poll()
+            for topic, payload in link.take_messages():
+                updates.on_message(topic, payload)
+            updates.poll()

@@ -609,3 +609,278 @@ def verify_frame(topic, payload, credentials, held, seen_seqs):
         return REPLAY, msg
     seen_seqs.add(msg["seq"])
     return None, msg
+
+
+# ------------------------------------------------------------------ over-the-air model updates (OTA)
+# Mirror of OtaCommand, OtaFetch, OtaChunk, OtaReport and ModelManifest (protocol/test-vectors/ota/*.json).
+# The command, fetches and reports are HMAC-signed with the unit key; the manifest is signed with the fleet's
+# Ed25519 key (maskgate_ed25519), which the unit checks before it downloads or activates anything.
+
+MAX_MODEL_BYTES = 4 * 1024 * 1024
+MIN_CHUNK_BYTES = 1024
+MAX_CHUNK_BYTES = 32 * 1024
+MAX_MANIFEST_BYTES = 8 * 1024
+MAX_OTA_COMMAND_BYTES = 12 * 1024
+MAX_OTA_CHUNK_BYTES = (MAX_CHUNK_BYTES + 2) // 3 * 4 + 1024
+INT_MAX = 2147483647
+
+OTA_KINDS = ("INSTALL", "CANCEL")
+OTA_STATES = ("OFFERED", "DOWNLOADING", "VERIFIED", "ACTIVATED", "SELF_TEST_PASSED", "FAILED", "ROLLED_BACK")
+
+OTA_COMMAND_FIELDS = ("v", "unitId", "actionId", "kind", "version", "manifest", "chunkSize", "issuedAt",
+                      "expiresAt", "sig")
+OTA_FETCH_FIELDS = ("v", "unitId", "actionId", "offset", "length", "at", "sig")
+OTA_CHUNK_FIELDS = ("v", "unitId", "actionId", "offset", "total", "sha256", "data")
+OTA_REPORT_FIELDS = ("v", "unitId", "actionId", "state", "version", "runningVersion", "reason", "bytes",
+                     "arenaBytes", "at", "sig")
+MANIFEST_FIELDS = ("v", "version", "sha256", "size", "ops", "arenaBytes", "inputBytes", "selfTests", "created",
+                   "sig")
+
+
+def topic_ota_chunk(unit_id):
+    return PREFIX + "/units/" + _require_id("unit_id", unit_id) + "/ota-chunk"
+
+
+def topic_ota_fetch(unit_id):
+    return PREFIX + "/units/" + _require_id("unit_id", unit_id) + "/ota-fetch"
+
+
+def topic_ota_report(unit_id):
+    return PREFIX + "/units/" + _require_id("unit_id", unit_id) + "/ota-report"
+
+
+def _is_hex(value, length):
+    if not isinstance(value, str) or len(value) != length:
+        return False
+    for ch in value:
+        if ch not in "0123456789abcdef":
+            return False
+    return True
+
+
+def _is_ops(value):
+    """Comma-separated upper-case op names: [A-Z0-9_]{1,40}(,[A-Z0-9_]{1,40}){0,63}."""
+    if not isinstance(value, str):
+        return False
+    names = value.split(",")
+    if len(names) > 64:
+        return False
+    for name in names:
+        if not 1 <= len(name) <= 40:
+            return False
+        for ch in name:
+            if not ("A" <= ch <= "Z" or "0" <= ch <= "9" or ch == "_"):
+                return False
+    return True
+
+
+def parse_self_tests(text):
+    """[(seed hex, expected hex)] of a manifest's selfTests (seed:expected;...); ValueError when malformed."""
+    if not isinstance(text, str) or not text:
+        raise ValueError("selfTests must list at least one vector")
+    out = []
+    for item in text.split(";"):
+        colon = item.find(":")
+        if colon < 0:
+            raise ValueError("self-test vector must be seed:expected")
+        seed = item[:colon]
+        expected = item[colon + 1:]
+        if not _is_hex(seed, 16):
+            raise ValueError("seed must be 16 lowercase hex characters")
+        if not expected or len(expected) % 2 or len(expected) > 2048 or not _is_hex(expected, len(expected)):
+            raise ValueError("expected must be 1..1024 bytes as lowercase hex")
+        out.append((seed, expected))
+    return out
+
+
+def self_test_input(seed, size):
+    """The int8 input tensor (as bytes) of a self-test seed: SHA-256(seed || counter, 4 bytes big-endian) for
+    counter 0, 1, ... concatenated and cut to size (SelfTest.input in Java)."""
+    seed_bytes = binascii.unhexlify(seed)
+    out = bytearray()
+    counter = 0
+    while len(out) < size:
+        out += hashlib.sha256(seed_bytes + counter.to_bytes(4, "big")).digest()
+        counter += 1
+    return bytes(out[:size])
+
+
+def _check_manifest(msg):
+    problem = _first(
+        None if is_label(msg["version"]) else "version must be 1..64 printable ASCII",
+        None if _is_hex(msg["sha256"], 64) else "sha256 must be 64 lowercase hex characters",
+        _int_in(msg, "size", 1, MAX_MODEL_BYTES),
+        None if _is_ops(msg["ops"]) else "ops must be comma-separated upper-case op names",
+        _int_in(msg, "arenaBytes", 1, INT_MAX),
+        _int_in(msg, "inputBytes", 1, 1 << 20),
+        _int_in(msg, "created", 0, LONG_MAX),
+        None if msg["sig"] is None or _is_hex(msg["sig"], 128) else "sig must be 128 lowercase hex characters")
+    if problem:
+        return problem
+    try:
+        parse_self_tests(msg["selfTests"])
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+def decode_manifest(payload):
+    msg = _parse(payload, MANIFEST_FIELDS, MAX_MANIFEST_BYTES)
+    problem = _check_manifest(msg)
+    if problem:
+        raise Reject(MALFORMED, problem)
+    return msg
+
+
+def canonical_manifest(msg):
+    return canonical("manifest", MANIFEST_FIELDS, msg)
+
+
+def verify_manifest(payload, fleet_public_key):
+    """Unit-side manifest check (ManifestVerifier): OVERSIZE -> MALFORMED / UNKNOWN_SCHEMA -> BAD_SIGNATURE.
+    Returns (reason or None, msg or None, detail)."""
+    import maskgate_ed25519
+    try:
+        msg = decode_manifest(payload)
+    except Reject as r:
+        return r.reason, None, r.detail
+    if msg["sig"] is None:
+        return MALFORMED, msg, "sig must be a string"
+    if not maskgate_ed25519.verify(fleet_public_key, canonical_manifest(msg).encode("utf-8"),
+                                   binascii.unhexlify(msg["sig"])):
+        return BAD_SIGNATURE, msg, "manifest not signed by the fleet key"
+    return None, msg, None
+
+
+def _check_ota_command(msg):
+    manifest = msg["manifest"]
+    problem = _first(
+        None if is_id(msg["unitId"]) else "unitId must be an id",
+        None if is_id(msg["actionId"]) else "actionId must be an id",
+        None if isinstance(msg["kind"], str) and msg["kind"] in OTA_KINDS else "kind must be INSTALL or CANCEL",
+        None if is_label(msg["version"]) else "version must be 1..64 printable ASCII",
+        None if manifest is None or isinstance(manifest, str) else "manifest must be a string",
+        _int_in(msg, "chunkSize", MIN_CHUNK_BYTES, MAX_CHUNK_BYTES),
+        _int_in(msg, "issuedAt", 0, LONG_MAX),
+        _int_in(msg, "expiresAt", 0, LONG_MAX),
+        _check_sig(msg))
+    if problem:
+        return problem
+    if msg["kind"] == "INSTALL" and not manifest:
+        return "an INSTALL needs its manifest"
+    if manifest is not None and (len(manifest) > MAX_MANIFEST_BYTES or "\n" in manifest):
+        return "manifest must be one line of at most %d characters" % MAX_MANIFEST_BYTES
+    if msg["expiresAt"] <= msg["issuedAt"]:
+        return "expiresAt must be after issuedAt"
+    return None
+
+
+def decode_ota_command(payload):
+    return _decode_signed(payload, OTA_COMMAND_FIELDS, _check_ota_command, MAX_OTA_COMMAND_BYTES)
+
+
+def canonical_ota_command(msg):
+    return canonical("ota", OTA_COMMAND_FIELDS, msg)
+
+
+def verify_ota_command(unit_id, key, topic, payload, now):
+    """Unit-side command check (OtaVerifier.command): OVERSIZE -> MALFORMED / UNKNOWN_SCHEMA -> TOPIC_MISMATCH
+    -> BAD_SIGNATURE (unit key) -> EXPIRED. Returns (reason or None, msg or None)."""
+    try:
+        msg = decode_ota_command(payload)
+    except Reject as r:
+        return r.reason, None
+    if topic != topic_ota(unit_id) or msg["unitId"] != unit_id:
+        return TOPIC_MISMATCH, msg
+    if not _equal(hmac_hex(key, canonical_ota_command(msg)), msg["sig"]):
+        return BAD_SIGNATURE, msg
+    if now >= msg["expiresAt"]:
+        return EXPIRED, msg
+    return None, msg
+
+
+def _check_ota_chunk(msg):
+    total = msg["total"]
+    problem = _first(
+        None if is_id(msg["unitId"]) else "unitId must be an id",
+        None if is_id(msg["actionId"]) else "actionId must be an id",
+        _int_in(msg, "total", 1, MAX_MODEL_BYTES))
+    if problem:
+        return problem
+    return _first(
+        _int_in(msg, "offset", 0, total - 1),
+        None if _is_hex(msg["sha256"], 64) else "sha256 must be 64 lowercase hex characters",
+        None if isinstance(msg["data"], str) and 0 < len(msg["data"]) <= (MAX_CHUNK_BYTES + 2) // 3 * 4
+        else "data must be base64 of 1..%d bytes" % MAX_CHUNK_BYTES)
+
+
+def decode_ota_chunk(payload):
+    """An OtaChunk (not signed: its sha256 and the manifest's whole-file hash protect the bytes)."""
+    msg = _parse(payload, OTA_CHUNK_FIELDS, MAX_OTA_CHUNK_BYTES)
+    problem = _check_ota_chunk(msg)
+    if problem:
+        raise Reject(MALFORMED, problem)
+    return msg
+
+
+def chunk_bytes(msg):
+    """The decoded bytes of a chunk, or None when data is not padded standard base64."""
+    data = msg["data"]
+    if len(data) % 4:
+        return None
+    body = data.rstrip("=")
+    if len(data) - len(body) > 2:
+        return None
+    for ch in body:
+        if ch not in _BASE64_CHARS:
+            return None
+    try:
+        return binascii.a2b_base64(data)
+    except Exception:
+        return None
+
+
+def ota_fetch(unit_id, action_id, offset, length, at, key):
+    """A signed request for bytes offset..offset+length-1 of the action's model file."""
+    msg = {"v": SCHEMA_VERSION, "unitId": unit_id, "actionId": action_id, "offset": offset, "length": length,
+           "at": at, "sig": None}
+    problem = _first(
+        None if is_id(unit_id) else "unitId must be an id",
+        None if is_id(action_id) else "actionId must be an id",
+        _int_in(msg, "offset", 0, MAX_MODEL_BYTES),
+        _int_in(msg, "length", 1, MAX_CHUNK_BYTES),
+        _int_in(msg, "at", 0, LONG_MAX))
+    if problem:
+        raise ValueError(problem)
+    msg["sig"] = hmac_hex(key, canonical("ota-fetch", OTA_FETCH_FIELDS, msg))
+    return msg
+
+
+def ota_report(unit_id, action_id, state, version, running_version, reason, nbytes, arena_bytes, at, key):
+    """A signed progress report; reason (FAILED / ROLLED_BACK) is cut to 200 printable ASCII characters."""
+    if reason is not None:
+        reason = "".join(ch if 0x20 <= ord(ch) <= 0x7E else "?" for ch in reason)[:MAX_REASON_CHARS]
+    msg = {"v": SCHEMA_VERSION, "unitId": unit_id, "actionId": action_id, "state": state, "version": version,
+           "runningVersion": running_version, "reason": reason, "bytes": nbytes, "arenaBytes": arena_bytes,
+           "at": at, "sig": None}
+    problem = _first(
+        None if is_id(unit_id) else "unitId must be an id",
+        None if is_id(action_id) else "actionId must be an id",
+        None if state in OTA_STATES else "state must be one of " + ",".join(OTA_STATES),
+        None if is_label(version) else "version must be 1..64 printable ASCII",
+        None if is_label(running_version) else "runningVersion must be 1..64 printable ASCII",
+        _int_in(msg, "bytes", 0, LONG_MAX),
+        _int_in(msg, "arenaBytes", 0, INT_MAX),
+        _int_in(msg, "at", 0, LONG_MAX))
+    if problem:
+        raise ValueError(problem)
+    msg["sig"] = hmac_hex(key, canonical("ota-report", OTA_REPORT_FIELDS, msg))
+    return msg
+
+
+def encode_ota_fetch(msg):
+    return encode(OTA_FETCH_FIELDS, msg)
+
+
+def encode_ota_report(msg):
+    return encode(OTA_REPORT_FIELDS, msg)

@@ -224,7 +224,9 @@ class Link:
     runs against a fake in the CPython tests. Decisions are only published, never acted on locally."""
 
     def __init__(self, client_factory, unit_id, offline_status_payload, buffer, now_ms,
-                 min_backoff_ms=1000, max_backoff_ms=30000):
+                 min_backoff_ms=1000, max_backoff_ms=30000, subscriptions=()):
+        self.subscriptions = subscriptions  # topics (QoS 1) to subscribe to after every connect: the OTA ones
+        self.inbox = []  # (topic, payload) received, taken by the main loop (take_messages)
         self.client_factory = client_factory
         self.unit_id = unit_id
         self.offline_status_payload = offline_status_payload
@@ -251,7 +253,11 @@ class Link:
         try:
             client = self.client_factory()
             client.set_last_will(protocol.topic_status(self.unit_id), self.offline_status_payload, True, 1)
+            if self.subscriptions:
+                client.set_callback(self._received)
             client.connect()
+            for topic in self.subscriptions:  # a clean session: subscribe again after every connect
+                client.subscribe(topic, 1)
         except Exception:
             self._schedule_retry(now)
             return False
@@ -271,6 +277,29 @@ class Link:
         if not retain:  # status is informational: the next one replaces it, so it is not buffered
             self.buffer.add(topic, payload)
         return False
+
+    def _received(self, topic, payload):
+        if len(self.inbox) >= 8:  # the unit pulls one chunk at a time: more waiting means duplicates
+            self.inbox.pop(0)
+        self.inbox.append((topic, payload))
+
+    def poll(self, max_messages=4):
+        """Reads what the broker sent (check_msg, non-blocking) into the inbox; drops a broken connection."""
+        if self.client is None or not self.subscriptions:
+            return
+        try:
+            for _ in range(max_messages):
+                before = len(self.inbox)
+                self.client.check_msg()
+                if len(self.inbox) == before:
+                    break  # nothing more waiting (umqtt's check_msg returns None either way)
+        except Exception:
+            self._drop()
+
+    def take_messages(self):
+        out = self.inbox
+        self.inbox = []
+        return out
 
     def close(self, final_status_payload=None):
         if self.client is not None:

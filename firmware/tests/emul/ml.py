@@ -66,9 +66,20 @@ class Model:
         self.output_zero_point = [t["zero_point"] for t in self._outputs]
 
     def predict(self, inputs):
+        if not isinstance(inputs[0], tuple):  # an ndarray of real values: quantised with the input's scale
+            t = self._inputs[0]
+            q = bytearray()
+            for x in inputs[0].flatten():
+                v = int(round(x / t["scale"])) + t["zero_point"]
+                q.append((max(-128, min(127, v))) & 0xFF)
+            r = json.loads(_host.ml_predict_tensor(self._id, hexlify(bytes(q)).decode()))
+            return self._outputs_of(r)
         norm, img = inputs[0]
         lo, hi = norm.scale
         r = json.loads(_host.ml_predict(self._id, img._handle, lo, hi))
+        return self._outputs_of(r)
+
+    def _outputs_of(self, r):
         if "error" in r:
             raise OSError("inference failed: " + r["error"])
         raw = json.loads(r["outputs"])

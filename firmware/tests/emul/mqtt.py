@@ -40,6 +40,10 @@ class MQTTClient:
         self.sock = None
         self.pid = 0
         self.lw = None
+        self.cb = None
+
+    def set_callback(self, f):
+        self.cb = f
 
     def set_last_will(self, topic, msg, retain=False, qos=0):
         self.lw = (topic, msg, retain, qos)
@@ -105,8 +109,65 @@ class MQTTClient:
                 kind, resp = self._read_packet()
                 if kind == 0x40 and struct.unpack("!H", resp)[0] == self.pid:
                     break
+                self._dispatch(kind, resp)
         _host.emit(json.dumps({"event": "puback" if qos else "published", "topic": topic,
                                "payload": msg.decode("utf-8"), "retain": bool(retain)}))
+
+    def _dispatch(self, kind, body):
+        """An incoming PUBLISH (as umqtt.simple: PUBACK for QoS 1, then the callback); other packets ignored."""
+        if kind & 0xF0 != 0x30:
+            return
+        n = struct.unpack("!H", body[:2])[0]
+        topic = body[2:2 + n]
+        pos = 2 + n
+        qos = (kind >> 1) & 3
+        if qos:
+            pid = body[pos:pos + 2]
+            pos += 2
+            self.sock.write(b"\x40\x02" + pid)
+        msg = body[pos:]
+        _host.emit(json.dumps({"event": "received", "topic": topic.decode(), "bytes": len(msg)}))
+        if self.cb:
+            self.cb(topic, msg)
+
+    def subscribe(self, topic, qos=0):
+        self.pid = self.pid % 65535 + 1
+        body = struct.pack("!H", self.pid) + _str(topic) + bytes([qos])
+        self.sock.write(b"\x82" + _varlen(len(body)) + body)
+        while True:
+            kind, resp = self._read_packet()
+            if kind == 0x90 and struct.unpack("!H", resp[:2])[0] == self.pid:
+                if resp[2] == 0x80:
+                    raise MQTTException("SUBSCRIBE refused")
+                return
+            self._dispatch(kind, resp)
+
+    def check_msg(self):
+        """One waiting packet if there is one (non-blocking, like umqtt.simple's check_msg)."""
+        self.sock.settimeout(0)
+        try:
+            head = self.sock.read(1)
+        except OSError as e:
+            if e.args[0] == 110:  # nothing waiting
+                return None
+            raise
+        finally:
+            self.sock.settimeout(10)
+        if not head:
+            raise OSError(104)
+        n = 0
+        shift = 0
+        while True:
+            b = self.sock.read(1)
+            if not b:
+                raise OSError(104)
+            n |= (b[0] & 0x7F) << shift
+            shift += 7
+            if not b[0] & 0x80:
+                break
+        body = self.sock.read(n) if n else b""
+        self._dispatch(head[0], body)
+        return None
 
     def ping(self):
         self.sock.write(b"\xc0\x00")

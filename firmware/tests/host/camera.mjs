@@ -221,6 +221,20 @@ export function camera(opts) {
     return { outputs: JSON.stringify(outputs) };
   }
 
+  // A raw int8 input tensor (the manifest self-tests), run like a frame.
+  function mlPredictTensor(modelId, hex) {
+    const m = models.get(modelId);
+    if (!m) return { error: "unknown model handle" };
+    const inFile = path.join(tmp, "input.bin");
+    fs.writeFileSync(inFile, Buffer.from(hex, "hex"));
+    try {
+      stats.selfTests = (stats.selfTests || 0) + 1;
+      return { outputs: JSON.stringify(JSON.parse(tflm([m.file, inFile]).trim().split("\n").pop()).outputs) };
+    } catch (e) {
+      return { error: String((e.stderr || e.message || e)).trim().split("\n").pop() };
+    }
+  }
+
   return {
     stats,
     cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }),
@@ -233,6 +247,7 @@ export function camera(opts) {
       cam_pixel: (id, x, y) => { const i = images.get(id); const o = (y * i.w + x) * 3; return JSON.stringify([i.rgb[o], i.rgb[o + 1], i.rgb[o + 2]]); },
       ml_load: (hex) => JSON.stringify(mlLoad(hex)),
       ml_predict: (m, i, lo, hi) => JSON.stringify(mlPredict(m, i, lo, hi)),
+      ml_predict_tensor: (m, hex) => JSON.stringify(mlPredictTensor(m, hex)),
     },
   };
 }

@@ -10,12 +10,17 @@ const errno = (e) => -(ERRNO[e && e.code] || 5);
 
 // powerCutAfter: the process is killed (SIGKILL, no cleanup) just before the n-th operation that changes the
 // flash (open for writing, write, remove, rename, mkdir, rmdir): a power cut at that step.
-export function hostFs(powerCutAfter = 0, stats = { mutations: 0 }) {
+// cutOn: { pattern: RegExp, skip: n }: the same, just before the (n+1)-th change whose description ("open PATH
+// MODE", "write N bytes to PATH", "rename A B", "remove PATH", ...) matches pattern: a cut at a named step.
+export function hostFs(powerCutAfter = 0, stats = { mutations: 0 }, cutOn = null) {
   const files = new Map();
+  const names = new Map();
   let nextFd = 3;
+  let matches = 0;
   const mutate = (what) => {
     stats.mutations++;
-    if (powerCutAfter > 0 && stats.mutations >= powerCutAfter) {
+    const named = cutOn !== null && cutOn.pattern.test(what) && matches++ >= cutOn.skip;
+    if ((powerCutAfter > 0 && stats.mutations >= powerCutAfter) || named) {
       process.stdout.write(`EMUL {"event":"power-cut","step":${stats.mutations},"before":${JSON.stringify(what)}}\n`);
       process.kill(process.pid, "SIGKILL");
     }
@@ -53,6 +58,7 @@ export function hostFs(powerCutAfter = 0, stats = { mutations: 0 }) {
       const fd = fs.openSync(full, flags);
       const id = nextFd++;
       files.set(id, fd);
+      names.set(id, rel);
       return id;
     }),
     fs_size: (id) => { try { return fs.fstatSync(files.get(id)).size; } catch (e) { return 0; } },
@@ -64,7 +70,7 @@ export function hostFs(powerCutAfter = 0, stats = { mutations: 0 }) {
       } catch (e) { return ""; }
     },
     fs_pwrite: guard((id, pos, hex) => {
-      mutate("write " + hex.length / 2 + " bytes");
+      mutate("write " + hex.length / 2 + " bytes to " + names.get(id));
       const buf = Buffer.from(hex, "hex");
       return fs.writeSync(files.get(id), buf, 0, buf.length, pos);
     }),

@@ -8,9 +8,12 @@
 //        [--fps N] [--max-frames N] [--ml-log FILE] config.json and the model, as copied to a real camera
 //        [--script FILE] [--power-cut-after N]   run FILE instead of main.py; kill the process before the
 //                                               N-th change to the flash (a power cut)
+//        [--power-cut-on REGEX [--power-cut-skip K]]  kill it before the (K+1)-th flash change whose description
+//                                               matches REGEX (e.g. "^write .*model\.tflite\.part$")
 //   node host/run.mjs figures [--frames F] [--max-frames N]   heap per frame and the memory budget table
 //
 // Emulator events (MQTT acknowledgements, heap per frame, summary) are printed as lines "EMUL {json}".
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -75,6 +78,14 @@ const net = {
   net_close: (id) => netCall({ op: "close", id }, 1000),
 };
 
+// Tests only (never a camera): Ed25519 fleet keys made for this run, so the MicroPython tests can sign
+// manifests the firmware then verifies ("fleet" is the unit's key, "other" one it must refuse).
+const testKeys = { fleet: crypto.generateKeyPairSync("ed25519"), other: crypto.generateKeyPairSync("ed25519") };
+const testSigner = {
+  fleet_public: (which) => testKeys[which].publicKey.export({ format: "der", type: "spki" }).subarray(12).toString("hex"),
+  fleet_sign: (which, hex) => crypto.sign(null, Buffer.from(hex, "hex"), testKeys[which].privateKey).toString("hex"),
+};
+
 const fsStats = { mutations: 0 };
 let scriptDir = null;
 async function boot(cam) {
@@ -83,10 +94,13 @@ async function boot(cam) {
     stderr: (line) => process.stderr.write(line + "\n"),
   });
   mp.registerJsModule("_host", {
-    ...hostFs(args["power-cut-after"] ? Number(args["power-cut-after"]) : 0, fsStats),
+    ...hostFs(args["power-cut-after"] ? Number(args["power-cut-after"]) : 0, fsStats,
+      typeof args["power-cut-on"] === "string"
+        ? { pattern: new RegExp(args["power-cut-on"]), skip: Number(args["power-cut-skip"] || 0) } : null),
     ...net,
     ...(cam ? cam.fns : {}),
     emit: (json) => { emit(json); return 0; },
+    ...(args.mode === "run" ? {} : testSigner), // never on a camera run
     wall_ms: () => Date.now(),
     env: (name) => process.env[name] ?? null,
   });
@@ -234,8 +248,22 @@ print("|---|---:|---:|---|")
 for item, used, limit in mm.budget("OPENMV_H7", m["bytes"], m["arenaBytes"], ${cfg.buffer_capacity}):
     print("| %s | %d | %d | %s |" % (item, used, limit, "yes" if used <= limit else "NO"))
 `);
-  fs.rmSync(flash, { recursive: true, force: true });
   if (table) { console.error(table.message); process.exit(3); }
+  // One OTA install through the firmware's OtaClient (scenarios/ota_figures.py): heap per step, verify time.
+  let ota = null;
+  listeners.push((e) => { if (e.event === "ota-figures") ota = e; });
+  scriptDir = path.join(testsDir, "scenarios");
+  const r3 = await bootCamera(flash, frames, 1, "/emul-script/ota_figures.py");
+  if (r3.err || !ota) { console.error(r3.err ? r3.err.message : "no OTA figures"); process.exit(3); }
+  const chunks = [...ota.steps.chunk].sort((a, b) => a - b);
+  const us = ota.verifyUs;
+  console.log(`OTA install of the ${ota.bytes}-byte model in ${ota.fetches} fetches (reports ${ota.states.join(" ")}), `
+    + `MicroPython heap allocated per step: command (HMAC, Ed25519 manifest, budget, slot) ${ota.steps.command} B; `
+    + `each 4 KB chunk median ${chunks[Math.floor(chunks.length / 2)]} B, max ${chunks[chunks.length - 1]} B; `
+    + `verify (SHA-256 read back in 4 KB) ${ota.steps.verify} B; activate + ${ota.selfTests} self-tests ${ota.steps.activate} B`);
+  console.log(`Ed25519 manifest verify (pure Python, MicroPython 1.27 WebAssembly on this host, incl. SHA-512): `
+    + `median ${(us[2] / 1000).toFixed(1)} ms, min ${(us[0] / 1000).toFixed(1)} ms, max ${(us[4] / 1000).toFixed(1)} ms (5 runs); heap allocated by one verify ${ota.verifyAlloc} B (short-lived integers: garbage, not live)`);
+  fs.rmSync(flash, { recursive: true, force: true });
   process.exit(0);
 }
 

@@ -8,8 +8,12 @@ import io.maskgate.protocol.Hashes;
 import io.maskgate.protocol.HmacKey;
 import io.maskgate.protocol.MessageCodec;
 import io.maskgate.protocol.ModelManifest;
+import io.maskgate.protocol.OtaChunk;
 import io.maskgate.protocol.OtaCommand;
+import io.maskgate.protocol.OtaFetch;
 import io.maskgate.protocol.OtaKind;
+import io.maskgate.protocol.OtaReport;
+import io.maskgate.protocol.OtaState;
 import io.maskgate.protocol.SelfTest;
 import io.maskgate.protocol.Signer;
 import io.maskgate.protocol.Topics;
@@ -54,6 +58,7 @@ class GenerateOtaVectorsTest {
         ObjectMapper out = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         out.writeValue(dir.resolve("manifest.json").toFile(), manifests());
         out.writeValue(dir.resolve("ota-command.json").toFile(), commands());
+        out.writeValue(dir.resolve("ota-unit.json").toFile(), unitMessages());
         List<Map<String, Object>> inputs = new ArrayList<>();
         for (String seed : List.of("0001020304050607", "a1b2c3d4e5f60718")) {
             for (int size : List.of(16, 3072)) {
@@ -133,6 +138,52 @@ class GenerateOtaVectorsTest {
                 T + 1000, "reject", "TOPIC_MISMATCH"));
         cases.add(new OtaVectorCase("expired", "ota", "unit-7", topic, key, valid, T + 600_000, "reject", "EXPIRED"));
         c.add("oversize", valid + " ".repeat(13_000), key, "reject", "OVERSIZE");
+        return cases;
+    }
+
+    /**
+     * What the unit sends and receives while downloading: signed fetches and reports (expect "sign": a unit must
+     * build these exact bytes from the decoded fields and the key) and chunks (expect accept / reject: decoding).
+     */
+    private List<OtaVectorCase> unitMessages() throws Exception {
+        List<OtaVectorCase> cases = new ArrayList<>();
+        String key = UNIT7.toBase64Url();
+        Case sign = (name, payload, k, expect, reason) -> cases.add(
+                new OtaVectorCase(name, name.startsWith("fetch") ? "ota-fetch" : "ota-report", "unit-7",
+                        name.startsWith("fetch") ? Topics.otaFetch("unit-7") : Topics.otaReport("unit-7"), k, payload,
+                        T, expect, reason));
+        sign.add("fetch from the start", codec.encodeToString(Signer.sign(
+                OtaFetch.unsigned("unit-7", "act-1", 0, 4096, T), UNIT7)), key, "sign", null);
+        sign.add("fetch resuming at 53248", codec.encodeToString(Signer.sign(
+                OtaFetch.unsigned("unit-7", "act-1", 53248, 1760, T + 5), UNIT7)), key, "sign", null);
+        sign.add("report OFFERED", codec.encodeToString(Signer.sign(OtaReport.unsigned("unit-7", "act-1",
+                OtaState.OFFERED, "maskgate-tiny-v2", "maskgate-tiny-v1", null, 0, 0, T), UNIT7)), key, "sign", null);
+        sign.add("report SELF_TEST_PASSED", codec.encodeToString(Signer.sign(OtaReport.unsigned("unit-7", "act-1",
+                OtaState.SELF_TEST_PASSED, "maskgate-tiny-v2", "maskgate-tiny-v2", null, 55008, 28752, T + 9),
+                UNIT7)), key, "sign", null);
+        sign.add("report FAILED with a reason", codec.encodeToString(Signer.sign(OtaReport.unsigned("unit-7",
+                "act-1", OtaState.FAILED, "maskgate-tiny-v2", "maskgate-tiny-v1",
+                "SHA256_MISMATCH: the file does not match the signed manifest", 55008, 0, T + 7), UNIT7)), key,
+                "sign", null);
+        byte[] bytes = new byte[3000];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 31 + 7);
+        }
+        String valid = codec.encodeToString(OtaChunk.of("unit-7", "act-1", 4096, 55008, bytes));
+        Case chunk = (name, payload, k, expect, reason) -> cases.add(
+                new OtaVectorCase(name, "ota-chunk", "unit-7", Topics.otaChunk("unit-7"), null, payload, T, expect,
+                        reason));
+        chunk.add("chunk", valid, null, "accept", null);
+        chunk.add("chunk, fields reordered", reorder(valid), null, "accept", null);
+        chunk.add("chunk offset at the total", valid.replace("\"offset\":4096", "\"offset\":55008"), null, "reject",
+                "MALFORMED");
+        chunk.add("chunk sha256 upper case", valid.replace(Hashes.sha256Hex(bytes),
+                Hashes.sha256Hex(bytes).toUpperCase()), null, "reject", "MALFORMED");
+        chunk.add("chunk without data", removeField(valid, "data"), null, "reject", "MALFORMED");
+        chunk.add("chunk with an extra field", valid.replace("{", "{\"extra\":1,"), null, "reject", "MALFORMED");
+        chunk.add("chunk schema version 2", valid.replace("\"v\":1", "\"v\":2"), null, "reject", "UNKNOWN_SCHEMA");
+        chunk.add("chunk oversize", valid.replace("\"data\":\"", "\"data\":\"" + "A".repeat(44_000)), null, "reject",
+                "OVERSIZE");
         return cases;
     }
 

@@ -1,0 +1,1 @@
+"""Emulated `ulab` (OpenMV bundles ulab, numpy-like arrays): only what the firmware uses."""
