@@ -26,8 +26,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Feeds the live page from the event log: one thread per service process reads the rows committed since its last
- * read (every poll interval), folds them into the {@link TileBoard}, renders the tiles that are due once and hands
- * the block to {@link LiveStreams}. Reading the shared event log (not this replica's MQTT traffic) shows every
+ * read (every poll interval), folds them into the {@link TileBoard}, encodes the tiles that are due once, as one
+ * {@code tiles} event of their states, and hands it to {@link LiveStreams}. Reading the shared event log (not this replica's MQTT traffic) shows every
  * replica's decisions, since each replica receives only its share of them. Nothing here touches the door path.
  *
  * <p>Rows are read by id above the last one seen; the time bound (newest row seen minus a look-back) only lets
@@ -49,7 +49,6 @@ public class LiveFeed implements SmartLifecycle {
     private final UnitService units;
     private final UnitPresence presence;
     private final LiveStreams streams;
-    private final TileRenderer renderer;
     private final Clock clock;
     private final ConsoleProperties properties;
     private final Timer tickTimer;
@@ -64,7 +63,7 @@ public class LiveFeed implements SmartLifecycle {
     private long lastSampleMillis;
 
     public LiveFeed(JdbcTemplate jdbc, DoorService doors, UnitService units, UnitPresence presence,
-                    LiveStreams streams, TileRenderer renderer, Clock clock, ConsoleProperties properties,
+                    LiveStreams streams, Clock clock, ConsoleProperties properties,
                     ChartSeries charts, MeterRegistry meters) {
         this.charts = charts;
         this.jdbc = jdbc;
@@ -72,12 +71,11 @@ public class LiveFeed implements SmartLifecycle {
         this.units = units;
         this.presence = presence;
         this.streams = streams;
-        this.renderer = renderer;
         this.clock = clock;
         this.properties = properties;
         this.board = new TileBoard(properties.tileInterval().toMillis());
         this.tickTimer = Timer.builder("maskgate.console.feed.tick")
-                .description("one live-page feed tick: read new events, fold, render due tiles, write streams")
+                .description("one live-page feed tick: read new events, fold, encode due tiles, write streams")
                 .register(meters);
     }
 
@@ -92,9 +90,7 @@ public class LiveFeed implements SmartLifecycle {
             running.execute(() -> {
                 try {
                     StringBuilder block = new StringBuilder();
-                    for (TileView tile : board.all(clock.millis())) {
-                        LiveStreams.encode(block, "tile-" + tile.doorId(), renderer.render(tile));
-                    }
+                    LiveStreams.encodeTiles(block, board.all(clock.millis()));
                     streams.sendTo(emitter, block.toString());
                 } catch (RuntimeException e) {
                     log.warn("live page: first update of a new stream failed: {}", e.toString());
@@ -189,10 +185,8 @@ public class LiveFeed implements SmartLifecycle {
             if (!due.isEmpty()) {
                 snapshot = board.all(now);
                 if (streams.count() > 0) {
-                    StringBuilder block = new StringBuilder(due.size() * 1024);
-                    for (TileView tile : due) {
-                        LiveStreams.encode(block, "tile-" + tile.doorId(), renderer.render(tile));
-                    }
+                    StringBuilder block = new StringBuilder(due.size() * 400);
+                    LiveStreams.encodeTiles(block, due);
                     streams.broadcast(block.toString());
                 }
             }
