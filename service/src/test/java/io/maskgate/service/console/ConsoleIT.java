@@ -219,6 +219,19 @@ class ConsoleIT extends AbstractServiceIT {
             b.waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.textToBe(
                     By.cssSelector("#tile-" + door + " .door-name span"), xss));
             assertNoScriptRan(b);
+            // renamed while the page is open: the new name reaches the tile over the live stream, still as text
+            String xssLive = "<img src=x onerror=\"window.__xss=4\"><script>window.__xss=5</script>";
+            b.waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("live-state"), "live"));
+            rest.put("/api/doors/" + door, java.util.Map.of("name", xssLive));
+            b.waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(
+                    By.cssSelector("#tile-" + door + " .door-name span"), xssLive));
+            assertNoScriptRan(b);
+            b.driver.findElement(By.cssSelector("#tile-" + door + " button[data-action=unlock]")).click();
+            assertThat(b.waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(
+                    By.id("confirm-door"))).getText()).isEqualTo(xssLive + " (" + door + ")");
+            b.driver.findElement(By.id("confirm-cancel")).click();
+            assertNoScriptRan(b);
+            rest.put("/api/doors/" + door, java.util.Map.of("name", xss));
             b.open("/console/doors");
             assertThat(b.driver.findElement(By.cssSelector("#door-" + door + " .door-name")).getText())
                     .isEqualTo(xss);
