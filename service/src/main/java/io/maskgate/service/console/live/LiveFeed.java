@@ -89,9 +89,7 @@ public class LiveFeed implements SmartLifecycle {
         if (running != null) {
             running.execute(() -> {
                 try {
-                    StringBuilder block = new StringBuilder();
-                    LiveStreams.encodeTiles(block, board.all(clock.millis()));
-                    streams.sendTo(emitter, block.toString());
+                    streams.sendTo(emitter, board.all(clock.millis()));
                 } catch (RuntimeException e) {
                     log.warn("live page: first update of a new stream failed: {}", e.toString());
                 }
@@ -184,11 +182,7 @@ public class LiveFeed implements SmartLifecycle {
             List<TileView> due = board.due(now);
             if (!due.isEmpty()) {
                 snapshot = board.all(now);
-                if (streams.count() > 0) {
-                    StringBuilder block = new StringBuilder(due.size() * 400);
-                    LiveStreams.encodeTiles(block, due);
-                    streams.broadcast(block.toString());
-                }
+                streams.broadcast(due);
             }
         } catch (RuntimeException e) {
             log.warn("live page feed tick failed: {}", e.toString());
