@@ -172,9 +172,9 @@ class LivePageLoadIT extends AbstractServiceIT {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%-26s %.0f decisions/s, service JVM CPU %.1f %% of one core, "
-                            + "%.0f B/s per stream; browser: %d tile updates (%.0f/s); event -> tile applied p50 %d ms, "
-                            + "p99 %d ms (p99 first half %d ms, second half %d ms); of which event -> SSE arrival p50 %d "
-                            + "ms, p99 %d ms; arrival -> applied p50 %d ms, p99 %d ms; "
+                            + "%.0f B/s per stream; browser: %d tile updates (%.0f/s); event -> tile applied p50 %d "
+                            + "ms, p99 %d ms (p99 first half %d ms, second half %d ms); of which event -> SSE arrival "
+                            + "p50 %d ms, p99 %d ms; arrival -> applied p50 %d ms, p99 %d ms; "
                             + "the same at a plain HTTP client's stream: event -> arrival p50 %d ms, p99 %d ms",
                     name, decisionsPerSecond, cpuPercent, bytesPerSecondPerStream, updates,
                     updatesPerSecond, p50LagMs, p99LagMs, firstHalfP99, secondHalfP99, p50ServerMs, p99ServerMs,

@@ -26,9 +26,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Feeds the live page from the event log: one thread per service process reads the rows committed since its last
- * read (every poll interval), folds them into the {@link TileBoard}, encodes the tiles that are due once, as one
- * {@code tiles} event of their states, and hands it to {@link LiveStreams}. Reading the shared event log (not this replica's MQTT traffic) shows every
- * replica's decisions, since each replica receives only its share of them. Nothing here touches the door path.
+ * read (every poll interval), folds them into the {@link TileBoard} and hands the tiles that are due to
+ * {@link LiveStreams}, which encodes them once, as one {@code tiles} event of their states, for every stream. Reading
+ * the shared event log (not this replica's MQTT traffic) shows every replica's decisions, since each replica receives
+ * only its share of them. Nothing here touches the door path.
  *
  * <p>Rows are read by id above the last one seen; the time bound (newest row seen minus a look-back) only lets
  * PostgreSQL use the primary key's range. One replica's writer commits its batches in id order, so nothing is
@@ -75,7 +76,8 @@ public class LiveFeed implements SmartLifecycle {
         this.properties = properties;
         this.board = new TileBoard(properties.tileInterval().toMillis());
         this.tickTimer = Timer.builder("maskgate.console.feed.tick")
-                .description("one live-page feed tick: read new events, fold, encode due tiles, write streams")
+                .description("one live-page feed tick: read new events, fold, encode the due tiles, hand them to "
+                        + "the streams")
                 .register(meters);
     }
 
