@@ -103,7 +103,7 @@ class LivePageLoadIT extends AbstractServiceIT {
             HttpClient http = HttpClient.newHttpClient();
             StreamReader reader = new StreamReader(run);
             CompletableFuture<HttpResponse<Void>> readerStream = http.sendAsync(HttpRequest.newBuilder(URI.create(
-                            "http://localhost:" + port + "/console/live/stream"))
+                            "http://localhost:" + port + "/console/live/tiles"))
                     .header("Cookie", "JSESSIONID=" + b.sessionCookie()).header("Accept", "text/event-stream")
                     .build(), HttpResponse.BodyHandlers.fromLineSubscriber(reader));
             Phase one = phase("browser + 1 reader stream", run, publisher, b, reader, 2);
@@ -111,7 +111,7 @@ class LivePageLoadIT extends AbstractServiceIT {
             extra.add(readerStream);
             for (int i = 0; i < EXTRA_STREAMS - 1; i++) {
                 extra.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                                + "/console/live/stream")).header("Cookie", "JSESSIONID=" + b.sessionCookie())
+                                + "/console/live/tiles")).header("Cookie", "JSESSIONID=" + b.sessionCookie())
                         .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.discarding()));
             }
             Phase ten = phase("browser + " + EXTRA_STREAMS + " streams", run, publisher, b, reader,
