@@ -59,7 +59,8 @@
   // message is dispatched, 'live:applied' {doors, applied} after a frame applied them.
   function live(section) {
     var url = section.getAttribute('data-live');
-    var tiles = {}; // door id -> its tile's elements, looked up once
+    // maps without a prototype: a door id may be any [A-Za-z0-9_-]{1,64}, "__proto__" and "toString" included
+    var tiles = Object.create(null); // door id -> its tile's elements, looked up once
     var pending = null; // door id -> newest state not applied yet
     var frame = 0;
     var retries = 0;
@@ -123,7 +124,10 @@
         }));
       }
       e.flags.hidden = flags.length === 0;
-      for (var b = 0; b < e.buttons.length; b++) { e.buttons[b].setAttribute('data-name', str(t.name)); }
+      var name = str(t.name);
+      for (var b = 0; b < e.buttons.length; b++) {
+        if (e.buttons[b].getAttribute('data-name') !== name) { e.buttons[b].setAttribute('data-name', name); }
+      }
       return true;
     }
 
@@ -141,7 +145,7 @@
       var states;
       try { states = JSON.parse(message.data); } catch (err) { return; }
       if (!Array.isArray(states)) { return; }
-      pending = pending || {};
+      pending = pending || Object.create(null);
       states.forEach(function (t) { if (t && typeof t.doorId === 'string') { pending[t.doorId] = t; } });
       section.dispatchEvent(new CustomEvent('live:message', { detail: { tiles: states, arrived: arrived } }));
       if (!frame) { frame = window.requestAnimationFrame(applyPending); }
