@@ -139,6 +139,28 @@ class ConsoleIT extends AbstractServiceIT {
             assertThat(forged.statusCode()).isEqualTo(403);
             assertThat(audit.latest(1000)).hasSize(auditBefore);
             assertThat(actuator.received().poll(500, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+
+            // the live stream as a plain client reads it: "tiles" events, each one line of JSON tile states; the
+            // former per-tile stream is gone, so a page loaded before the change says "reconnecting…", not "live"
+            HttpClient plain = HttpClient.newHttpClient();
+            assertThat(plain.send(HttpRequest.newBuilder(URI.create(base() + "/console/live/stream"))
+                    .header("Cookie", "JSESSIONID=" + b.sessionCookie()).header("Accept", "text/event-stream")
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(410);
+            HttpResponse<java.util.stream.Stream<String>> live = plain.send(HttpRequest.newBuilder(
+                            URI.create(base() + "/console/live/tiles")).header("Cookie", "JSESSIONID="
+                            + b.sessionCookie()).header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(live.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+            try (java.util.stream.Stream<String> lines = live.body()) {
+                com.fasterxml.jackson.databind.JsonNode streamed = java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> tileOf(lines.iterator(), door)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(streamed.get("lock").asText()).isEqualTo("UNLOCKED");
+                assertThat(streamed.get("lastLabel").asText()).isEqualTo("NO_MASK");
+                assertThat(streamed.get("lastScore").asInt()).isEqualTo(937);
+                assertThat(streamed.get("lastUnit").asText()).isEqualTo(unit);
+                assertThat(streamed.get("refusalsHour").asInt()).isEqualTo(1);
+            }
         }
     }
 
@@ -219,6 +241,19 @@ class ConsoleIT extends AbstractServiceIT {
             b.waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.textToBe(
                     By.cssSelector("#tile-" + door + " .door-name span"), xss));
             assertNoScriptRan(b);
+            // renamed while the page is open: the new name reaches the tile over the live stream, still as text
+            String xssLive = "<img src=x onerror=\"window.__xss=4\"><script>window.__xss=5</script>";
+            b.waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("live-state"), "live"));
+            rest.put("/api/doors/" + door, java.util.Map.of("name", xssLive));
+            b.waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(
+                    By.cssSelector("#tile-" + door + " .door-name span"), xssLive));
+            assertNoScriptRan(b);
+            b.driver.findElement(By.cssSelector("#tile-" + door + " button[data-action=unlock]")).click();
+            assertThat(b.waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(
+                    By.id("confirm-door"))).getText()).isEqualTo(xssLive + " (" + door + ")");
+            b.driver.findElement(By.id("confirm-cancel")).click();
+            assertNoScriptRan(b);
+            rest.put("/api/doors/" + door, java.util.Map.of("name", xss));
             b.open("/console/doors");
             assertThat(b.driver.findElement(By.cssSelector("#door-" + door + " .door-name")).getText())
                     .isEqualTo(xss);
@@ -280,6 +315,29 @@ class ConsoleIT extends AbstractServiceIT {
             assertNoScriptRan(b);
             b.screenshot("audit");
         }
+    }
+
+    /** The first tile state of {@code door} in a live stream's "tiles" events (each data line a JSON array). */
+    private static com.fasterxml.jackson.databind.JsonNode tileOf(java.util.Iterator<String> lines, String door) {
+        boolean tiles = false;
+        while (lines.hasNext()) {
+            String line = lines.next();
+            if (line.startsWith("event:")) {
+                tiles = line.equals("event:tiles");
+            } else if (tiles && line.startsWith("data:")) {
+                try {
+                    for (com.fasterxml.jackson.databind.JsonNode t : new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(line.substring("data:".length()))) {
+                        if (door.equals(t.get("doorId").asText())) {
+                            return t;
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        throw new AssertionError("the stream ended without a tile of " + door);
     }
 
     /** No injected script or event handler ran, and no injected element exists in the page. */

@@ -42,13 +42,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * Issue 13, acceptance 5, a measurement (not part of the normal IT run: {@code ./maskgate bench console}, or
  * {@code -Dmaskgate.bench.console=true -Dit.test=LivePageLoadIT}): 200 doors with one unit each, 1,000 signed
  * decisions/s over the real broker into the service, a real headless Chromium on the live page. Reports, per phase:
- * for each SSE tile update of a bench door, the tile's last-decision time -> the SSE message's arrival in the browser
- * (the service side: event log, feed poll, per-tile coalescing) -> the tile swapped into the page (the browser's
- * work), all on the same machine clock; a 100 ms timer's drift (the browser's main thread); tile updates per second
- * in the browser; the service's process CPU (this JVM also runs the publisher, so only differences between phases
- * mean anything) and the bytes written per open console.
+ * for each tile state of a bench door applied to the page, the tile's last-decision time -> the {@code tiles} SSE
+ * message's dispatch in the browser (the service side: event log, feed poll, per-tile coalescing) -> the state
+ * applied to the page (the browser's work, up to the end of the animation frame that applies the tick's batch), all
+ * on the same machine clock, and the same event -> arrival at a plain HTTP client reading the same stream; tile
+ * updates per second in the browser; the service's process CPU (this JVM also runs the publisher, so only
+ * differences between phases mean anything) and the bytes written per open console.
  * Phases: no console; the browser and one plain-client stream; the browser plus 9 streams of the same session.
- * Writes target/console-bench.txt. It asserts that the browser keeps up: its own work per tile update stays under
+ * Writes target/console-bench.txt. It asserts that the browser keeps up: its own work per tile state stays under
  * 500 ms at p99, and its p99 event -> dispatch is within 1 s of a plain HTTP client's reading the same stream (the
  * end-to-end lag also holds the service's event log and feed: reported, not asserted).
  */
@@ -102,7 +103,7 @@ class LivePageLoadIT extends AbstractServiceIT {
             HttpClient http = HttpClient.newHttpClient();
             StreamReader reader = new StreamReader(run);
             CompletableFuture<HttpResponse<Void>> readerStream = http.sendAsync(HttpRequest.newBuilder(URI.create(
-                            "http://localhost:" + port + "/console/live/stream"))
+                            "http://localhost:" + port + "/console/live/tiles"))
                     .header("Cookie", "JSESSIONID=" + b.sessionCookie()).header("Accept", "text/event-stream")
                     .build(), HttpResponse.BodyHandlers.fromLineSubscriber(reader));
             Phase one = phase("browser + 1 reader stream", run, publisher, b, reader, 2);
@@ -110,7 +111,7 @@ class LivePageLoadIT extends AbstractServiceIT {
             extra.add(readerStream);
             for (int i = 0; i < EXTRA_STREAMS - 1; i++) {
                 extra.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                                + "/console/live/stream")).header("Cookie", "JSESSIONID=" + b.sessionCookie())
+                                + "/console/live/tiles")).header("Cookie", "JSESSIONID=" + b.sessionCookie())
                         .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.discarding()));
             }
             Phase ten = phase("browser + " + EXTRA_STREAMS + " streams", run, publisher, b, reader,
@@ -137,7 +138,7 @@ class LivePageLoadIT extends AbstractServiceIT {
             // the browser keeps up: its own work per update stays well under the tile interval, and it gets its
             // updates no later than a plain HTTP client reading the same stream does
             for (Phase p : List.of(one, ten)) {
-                assertThat(p.p99SwapMs).as(p.name + ": SSE arrival -> tile swapped p99 (ms)").isLessThan(500);
+                assertThat(p.p99ApplyMs).as(p.name + ": SSE arrival -> tile applied p99 (ms)").isLessThan(500);
                 assertThat(p.p99ServerMs - p.p99ReaderMs).as(p.name + ": the browser's p99 event -> dispatch "
                         + "minus a plain HTTP client's p99 event -> arrival (ms)").isLessThan(1000);
             }
@@ -166,41 +167,47 @@ class LivePageLoadIT extends AbstractServiceIT {
     /** One measured phase. */
     record Phase(String name, double seconds, double decisionsPerSecond, double cpuPercent, long updates,
                  double updatesPerSecond, long p50LagMs, long p99LagMs, long firstHalfP99, long secondHalfP99,
-                 long p50ServerMs, long p99ServerMs, long p50SwapMs, long p99SwapMs, long p50ReaderMs,
+                 long p50ServerMs, long p99ServerMs, long p50ApplyMs, long p99ApplyMs, long p50ReaderMs,
                  long p99ReaderMs, double bytesPerSecondPerStream) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%-26s %.0f decisions/s, service JVM CPU %.1f %% of one core, "
-                            + "%.0f B/s per stream; browser: %d tile updates (%.0f/s); event -> tile swapped p50 %d ms, "
-                            + "p99 %d ms (p99 first half %d ms, second half %d ms); of which event -> SSE arrival p50 %d "
-                            + "ms, p99 %d ms; arrival -> swapped p50 %d ms, p99 %d ms; "
-                            + "the same at a plain HTTP client's stream: event -> arrival p50 %d ms, p99 %d ms", name, decisionsPerSecond, cpuPercent, bytesPerSecondPerStream, updates,
+                            + "%.0f B/s per stream; browser: %d tile updates (%.0f/s); event -> tile applied p50 %d "
+                            + "ms, p99 %d ms (p99 first half %d ms, second half %d ms); of which event -> SSE arrival "
+                            + "p50 %d ms, p99 %d ms; arrival -> applied p50 %d ms, p99 %d ms; "
+                            + "the same at a plain HTTP client's stream: event -> arrival p50 %d ms, p99 %d ms",
+                    name, decisionsPerSecond, cpuPercent, bytesPerSecondPerStream, updates,
                     updatesPerSecond, p50LagMs, p99LagMs, firstHalfP99, secondHalfP99, p50ServerMs, p99ServerMs,
-                    p50SwapMs, p99SwapMs, p50ReaderMs, p99ReaderMs);
+                    p50ApplyMs, p99ApplyMs, p50ReaderMs, p99ReaderMs);
         }
     }
 
     private Phase phase(String name, String prefix, Publisher publisher, Browser b, StreamReader reader,
                         int streams) {
         if (b != null) {
-            // per SSE message of a bench door's tile: its dispatch in the page - the tile's last event, and swap
-            // done - dispatch (the browser's own work)
+            // per bench door's tile state applied to the page: its dispatch in the page (the 'tiles' message's
+            // arrival, console.js's live:message) - the tile's last event, and applied (live:applied, after the
+            // animation frame that applied the batch) - dispatch, the browser's own work. A state superseded by a
+            // newer one for the same door before the frame is not applied, so it is not counted.
             js(b, """
                     window.__m = []; window.__t0 = Date.now();
                     if (!window.__probe) {
                       window.__probe = true;
-                      var arrived = {};
-                      document.body.addEventListener('htmx:sseBeforeMessage', function (e) {
-                        arrived[e.detail.type] = Date.now();
+                      var arrived = {}, section = document.querySelector('section.tiles');
+                      section.addEventListener('live:message', function (e) {
+                        e.detail.tiles.forEach(function (t) {
+                          if (t.doorId.indexOf(window.__prefix) !== 0 || !t.lastAt) { return; }
+                          arrived[t.doorId] = [e.detail.arrived, Date.parse(t.lastAt)];
+                        });
                       });
-                      document.body.addEventListener('htmx:sseMessage', function (e) {
-                        var now = Date.now(), type = e.detail.type || '';
-                        if (type.indexOf('tile-' + window.__prefix) !== 0) { return; }
-                        var m = /datetime="([^"]+)"/.exec(e.detail.data || '');
-                        var at = m ? Date.parse(m[1]) : NaN;
-                        if (!isNaN(at) && arrived[type]) {
-                          window.__m.push([now - window.__t0, arrived[type] - at, now - arrived[type], now - at]);
-                        }
+                      section.addEventListener('live:applied', function (e) {
+                        var now = e.detail.applied;
+                        e.detail.doors.forEach(function (door) {
+                          var a = arrived[door];
+                          if (!a) { return; }
+                          delete arrived[door];
+                          window.__m.push([now - window.__t0, a[0] - a[1], now - a[0], now - a[1]]);
+                        });
                       });
                     }
                     """.replace("window.__prefix", "'" + prefix + "'"));
@@ -216,23 +223,23 @@ class LivePageLoadIT extends AbstractServiceIT {
         double dps = (publisher.sent.get() - sent0) / secs;
         double bps = streams == 0 ? 0 : (bytes() - bytes0) / secs / streams;
         List<long[]> m = new ArrayList<>();
-        List<Long> drift = new ArrayList<>();
+        List<Long> readerLags = new ArrayList<>();
         if (b != null) {
             @SuppressWarnings("unchecked")
             List<List<Number>> raw = (List<List<Number>>) js(b, "var l = window.__m; window.__m = []; return l;");
             raw.forEach(p -> m.add(new long[] {p.get(0).longValue(), p.get(1).longValue(), p.get(2).longValue(),
                     p.get(3).longValue()}));
-            drift.addAll(reader.drain());
+            readerLags.addAll(reader.drain());
         }
         long half = (long) (secs * 500);
-        long[] drifts = drift.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] lags = readerLags.stream().mapToLong(Long::longValue).sorted().toArray();
         return new Phase(name, secs, dps, cpu, m.size(), m.size() / secs,
                 pct(m, 3, 50, 0, Long.MAX_VALUE), pct(m, 3, 99, 0, Long.MAX_VALUE),
                 pct(m, 3, 99, 0, half), pct(m, 3, 99, half, Long.MAX_VALUE),
                 pct(m, 1, 50, 0, Long.MAX_VALUE), pct(m, 1, 99, 0, Long.MAX_VALUE),
                 pct(m, 2, 50, 0, Long.MAX_VALUE), pct(m, 2, 99, 0, Long.MAX_VALUE),
-                drifts.length == 0 ? -1 : drifts[Math.max(0, (int) Math.ceil(0.5 * drifts.length) - 1)],
-                drifts.length == 0 ? -1 : drifts[Math.max(0, (int) Math.ceil(0.99 * drifts.length) - 1)], bps);
+                lags.length == 0 ? -1 : lags[Math.max(0, (int) Math.ceil(0.5 * lags.length) - 1)],
+                lags.length == 0 ? -1 : lags[Math.max(0, (int) Math.ceil(0.99 * lags.length) - 1)], bps);
     }
 
     private static long pct(List<long[]> rows, int column, int p, long from, long to) {
@@ -270,13 +277,14 @@ class LivePageLoadIT extends AbstractServiceIT {
         }
     }
 
-    /** Reads one live-page stream as a plain HTTP client: event -> arrival of the bench doors' tile updates. */
+    /** Reads one live-page stream as a plain HTTP client: event -> arrival of the bench doors' tile states. */
     static final class StreamReader implements java.util.concurrent.Flow.Subscriber<String> {
-        private static final java.util.regex.Pattern AT = java.util.regex.Pattern.compile("datetime=\"([^\"]+)\"");
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+                new com.fasterxml.jackson.databind.ObjectMapper();
         private final String prefix;
         private final java.util.concurrent.ConcurrentLinkedQueue<Long> lags =
                 new java.util.concurrent.ConcurrentLinkedQueue<>();
-        private boolean bench;
+        private boolean tiles;
 
         StreamReader(String prefix) {
             this.prefix = prefix;
@@ -298,12 +306,18 @@ class LivePageLoadIT extends AbstractServiceIT {
         @Override
         public void onNext(String line) {
             if (line.startsWith("event:")) {
-                bench = line.substring(6).strip().startsWith("tile-" + prefix);
-            } else if (bench && line.startsWith("data:")) {
-                java.util.regex.Matcher m = AT.matcher(line);
-                if (m.find()) {
-                    lags.add(System.currentTimeMillis() - java.time.Instant.parse(m.group(1)).toEpochMilli());
-                    bench = false;
+                tiles = line.substring(6).strip().equals("tiles");
+            } else if (tiles && line.startsWith("data:")) {
+                long arrived = System.currentTimeMillis();
+                tiles = false;
+                try {
+                    for (com.fasterxml.jackson.databind.JsonNode t : JSON.readTree(line.substring(5))) {
+                        if (t.path("doorId").asText().startsWith(prefix) && t.hasNonNull("lastAt")) {
+                            lags.add(arrived - java.time.Instant.parse(t.get("lastAt").asText()).toEpochMilli());
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
             }
         }

@@ -6,6 +6,8 @@ import io.maskgate.service.command.ManualCommands;
 import io.maskgate.service.console.ConsoleProperties;
 import io.maskgate.service.web.NotFoundException;
 import java.security.Principal;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,10 +40,21 @@ class EntrancesController {
         return "console/entrances";
     }
 
-    @GetMapping(value = "/console/live/stream", produces = "text/event-stream")
+    /** The live page's stream: one {@code tiles} event of tile states per feed tick (see {@link LiveStreams}). */
+    @GetMapping(value = "/console/live/tiles", produces = "text/event-stream")
     @ResponseBody
     SseEmitter stream() {
         return feed.open(properties.streamTimeout().toMillis());
+    }
+
+    /**
+     * The per-tile HTML stream that pages loaded before the {@code tiles} format read. Gone rather than answered in
+     * the new format, which such a page would ignore while still saying "live": its script retries, it says
+     * "reconnecting…", and a reload gets the current page.
+     */
+    @GetMapping("/console/live/stream")
+    ResponseEntity<Void> formerStream() {
+        return ResponseEntity.status(HttpStatus.GONE).build();
     }
 
     @PostMapping("/console/entrances/{door}/{action}")

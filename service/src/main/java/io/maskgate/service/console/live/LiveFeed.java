@@ -26,9 +26,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Feeds the live page from the event log: one thread per service process reads the rows committed since its last
- * read (every poll interval), folds them into the {@link TileBoard}, renders the tiles that are due once and hands
- * the block to {@link LiveStreams}. Reading the shared event log (not this replica's MQTT traffic) shows every
- * replica's decisions, since each replica receives only its share of them. Nothing here touches the door path.
+ * read (every poll interval), folds them into the {@link TileBoard} and hands the tiles that are due to
+ * {@link LiveStreams}, which encodes them once, as one {@code tiles} event of their states, for every stream. Reading
+ * the shared event log (not this replica's MQTT traffic) shows every replica's decisions, since each replica receives
+ * only its share of them. Nothing here touches the door path.
  *
  * <p>Rows are read by id above the last one seen; the time bound (newest row seen minus a look-back) only lets
  * PostgreSQL use the primary key's range. One replica's writer commits its batches in id order, so nothing is
@@ -49,7 +50,6 @@ public class LiveFeed implements SmartLifecycle {
     private final UnitService units;
     private final UnitPresence presence;
     private final LiveStreams streams;
-    private final TileRenderer renderer;
     private final Clock clock;
     private final ConsoleProperties properties;
     private final Timer tickTimer;
@@ -64,7 +64,7 @@ public class LiveFeed implements SmartLifecycle {
     private long lastSampleMillis;
 
     public LiveFeed(JdbcTemplate jdbc, DoorService doors, UnitService units, UnitPresence presence,
-                    LiveStreams streams, TileRenderer renderer, Clock clock, ConsoleProperties properties,
+                    LiveStreams streams, Clock clock, ConsoleProperties properties,
                     ChartSeries charts, MeterRegistry meters) {
         this.charts = charts;
         this.jdbc = jdbc;
@@ -72,12 +72,12 @@ public class LiveFeed implements SmartLifecycle {
         this.units = units;
         this.presence = presence;
         this.streams = streams;
-        this.renderer = renderer;
         this.clock = clock;
         this.properties = properties;
         this.board = new TileBoard(properties.tileInterval().toMillis());
         this.tickTimer = Timer.builder("maskgate.console.feed.tick")
-                .description("one live-page feed tick: read new events, fold, render due tiles, write streams")
+                .description("one live-page feed tick: read new events, fold, encode the due tiles, hand them to "
+                        + "the streams")
                 .register(meters);
     }
 
@@ -91,11 +91,7 @@ public class LiveFeed implements SmartLifecycle {
         if (running != null) {
             running.execute(() -> {
                 try {
-                    StringBuilder block = new StringBuilder();
-                    for (TileView tile : board.all(clock.millis())) {
-                        LiveStreams.encode(block, "tile-" + tile.doorId(), renderer.render(tile));
-                    }
-                    streams.sendTo(emitter, block.toString());
+                    streams.sendTo(emitter, board.all(clock.millis()));
                 } catch (RuntimeException e) {
                     log.warn("live page: first update of a new stream failed: {}", e.toString());
                 }
@@ -188,13 +184,7 @@ public class LiveFeed implements SmartLifecycle {
             List<TileView> due = board.due(now);
             if (!due.isEmpty()) {
                 snapshot = board.all(now);
-                if (streams.count() > 0) {
-                    StringBuilder block = new StringBuilder(due.size() * 1024);
-                    for (TileView tile : due) {
-                        LiveStreams.encode(block, "tile-" + tile.doorId(), renderer.render(tile));
-                    }
-                    streams.broadcast(block.toString());
-                }
+                streams.broadcast(due);
             }
         } catch (RuntimeException e) {
             log.warn("live page feed tick failed: {}", e.toString());
