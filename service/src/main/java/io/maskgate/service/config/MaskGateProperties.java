@@ -108,11 +108,11 @@ public record MaskGateProperties(Path dataDir, Mqtt mqtt, Embedded embedded, Dec
     }
 
     /** How a secret shows in toString: whether it is set, never its value. */
-    static final class Secrets {
+    public static final class Secrets {
         private Secrets() {
         }
 
-        static String mask(String secret) {
+        public static String mask(String secret) {
             return StringUtils.hasText(secret) ? "(set)" : "(none)";
         }
     }

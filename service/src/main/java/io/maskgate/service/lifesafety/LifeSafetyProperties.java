@@ -1,5 +1,6 @@
 package io.maskgate.service.lifesafety;
 
+import io.maskgate.service.config.MaskGateProperties;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -14,4 +15,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("maskgate.life-safety")
 public record LifeSafetyProperties(String panelId, String panelKey, String panelKeyFile, Duration maxAge,
                                    Duration resendEvery) {
+
+    /** The panel key (it signs the alarm messages that release doors) never appears in logs or error messages. */
+    @Override
+    public String toString() {
+        return "LifeSafetyProperties[panelId=" + panelId + ", panelKey=" + MaskGateProperties.Secrets.mask(panelKey)
+                + ", panelKeyFile=" + panelKeyFile + ", maxAge=" + maxAge + ", resendEvery=" + resendEvery + "]";
+    }
 }

@@ -1,5 +1,6 @@
 package io.maskgate.service.ota;
 
+import io.maskgate.service.config.MaskGateProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("maskgate.ota")
 public record OtaProperties(String fleetKey, String fleetKeyFile, Path shippedModel, Path data, Gate gate,
                             Delivery delivery, Rollouts rollouts) {
+
+    /** The fleet key (it signs every model manifest) never appears in logs or error messages. */
+    @Override
+    public String toString() {
+        return "OtaProperties[fleetKey=" + MaskGateProperties.Secrets.mask(fleetKey) + ", fleetKeyFile="
+                + fleetKeyFile + ", shippedModel=" + shippedModel + ", data=" + data + ", gate=" + gate
+                + ", delivery=" + delivery + ", rollouts=" + rollouts + "]";
+    }
 
     /**
      * The validation gate.

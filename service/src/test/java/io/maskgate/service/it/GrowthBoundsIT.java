@@ -9,13 +9,19 @@ import io.maskgate.service.mqtt.UnitPresence;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTask;
+import org.springframework.scheduling.config.ScheduledTaskHolder;
 
 /**
  * Nothing grows without bound: events past the retention (default 1 year) and decision receipts past theirs are
- * purged (events stay append-only for everything else), and unit presence only remembers registered units.
+ * purged (events stay append-only for everything else) by a scheduled purge, and unit presence only remembers
+ * registered units.
  */
 class GrowthBoundsIT extends AbstractServiceIT {
 
@@ -30,6 +36,9 @@ class GrowthBoundsIT extends AbstractServiceIT {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    List<ScheduledTaskHolder> taskHolders;
 
     @Test
     void oldEventsAndReceiptsArePurgedRecentOnesKept() {
@@ -62,9 +71,11 @@ class GrowthBoundsIT extends AbstractServiceIT {
         registerUnit(unit, door);
         double before = statusMessages();
         int strangers = 50;
+        List<String> strangerIds = new ArrayList<>();
         try (MqttTestClient client = new MqttTestClient(ItInfrastructure.mqttUrl(), id("pres"))) {
             for (int i = 0; i < strangers; i++) {
                 String stranger = id("stranger" + i);
+                strangerIds.add(stranger);
                 client.publishAndWait(Topics.status(stranger), MqttTestClient.CODEC.encode(
                         UnitStatus.of(stranger, true, "m", 1, 1, 0, System.currentTimeMillis())));
             }
@@ -73,11 +84,33 @@ class GrowthBoundsIT extends AbstractServiceIT {
         }
         Await.until("all statuses handled", Duration.ofSeconds(15), () -> presence.isOnline(unit));
         assertThat(statusMessages() - before).isGreaterThanOrEqualTo(strangers + 1);
-        for (int i = 0; i < strangers; i++) {
-            assertThat(presence.isOnline(id("stranger" + i))).isFalse();
+        // the ids the statuses were sent under (id() makes a new id on every call)
+        for (String stranger : strangerIds) {
+            assertThat(presence.status(stranger)).as("status of unregistered unit " + stranger + " remembered")
+                    .isEmpty();
+            assertThat(presence.isOnline(stranger)).as("unregistered unit " + stranger + " online").isFalse();
         }
         assertThat(presence.size()).as("only registered units are remembered").isLessThanOrEqualTo(
                 jdbc.queryForObject("SELECT count(*) FROM units", Integer.class));
+    }
+
+    @Test
+    void thePurgeIsScheduledAtTheRetentionInterval() {
+        // the purge must run on its own (every maskgate.retention.interval, default 1 h), not only when called
+        List<String> scheduled = new ArrayList<>();
+        FixedDelayTask purge = null;
+        for (ScheduledTaskHolder holder : taskHolders) {
+            for (ScheduledTask t : holder.getScheduledTasks()) {
+                String name = t.getTask().getRunnable().toString();
+                scheduled.add(name);
+                if (name.equals(RetentionPurge.class.getName() + ".scheduled")
+                        && t.getTask() instanceof FixedDelayTask f) {
+                    purge = f;
+                }
+            }
+        }
+        assertThat(purge).as("RetentionPurge.scheduled among the scheduled tasks " + scheduled).isNotNull();
+        assertThat(purge.getIntervalDuration()).isEqualTo(Duration.ofHours(1));
     }
 
     private double statusMessages() {
