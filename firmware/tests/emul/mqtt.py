@@ -52,6 +52,10 @@ class MQTTClient:
         head = self.sock.read(1)
         if not head:
             raise OSError(104)
+        return head[0], self._read_body()
+
+    def _read_body(self):
+        """The packet after its first byte: the remaining-length varint, then that many bytes."""
         n = 0
         shift = 0
         while True:
@@ -65,7 +69,7 @@ class MQTTClient:
         body = self.sock.read(n) if n else b""
         if len(body) != n:
             raise OSError(104)
-        return head[0], body
+        return body
 
     def connect(self, clean_session=True, timeout=10):
         s = socket.socket()
@@ -155,18 +159,7 @@ class MQTTClient:
             self.sock.settimeout(10)
         if not head:
             raise OSError(104)
-        n = 0
-        shift = 0
-        while True:
-            b = self.sock.read(1)
-            if not b:
-                raise OSError(104)
-            n |= (b[0] & 0x7F) << shift
-            shift += 7
-            if not b[0] & 0x80:
-                break
-        body = self.sock.read(n) if n else b""
-        self._dispatch(head[0], body)
+        self._dispatch(head[0], self._read_body())
         return None
 
     def ping(self):
