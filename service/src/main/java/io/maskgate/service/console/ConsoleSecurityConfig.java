@@ -1,5 +1,6 @@
 package io.maskgate.service.console;
 
+import io.maskgate.service.security.LoginThrottle;
 import io.maskgate.service.security.Role;
 import jakarta.servlet.DispatcherType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -8,6 +9,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -16,7 +18,7 @@ import static org.springframework.security.web.util.matcher.AntPathRequestMatche
 
 /**
  * The web console's own filter chain, apart from the API's: form login with a session, CSRF on every state change,
- * logout, an idle timeout (server.servlet.session.timeout) and a 403 page. It covers every path except the API, the
+ * logout, an idle timeout (server.servlet.session.timeout), the API's failed-login throttle and a 403 page. It covers every path except the API, the
  * actuator and the OpenAPI/Swagger paths, which stay with the stateless HTTP Basic chain. Ordered before that chain.
  * A Content-Security-Policy without 'unsafe-inline' makes an escaped-output slip much harder to exploit.
  */
@@ -34,7 +36,7 @@ class ConsoleSecurityConfig {
 
     @Bean
     @Order(10)
-    SecurityFilterChain console(HttpSecurity http, LoginAttempts attempts) throws Exception {
+    SecurityFilterChain console(HttpSecurity http, LoginAttempts attempts, LoginThrottle throttle) throws Exception {
         String admin = Role.ADMIN.name();
         String operator = Role.OPERATOR.name();
         http.securityMatcher(new NegatedRequestMatcher(NOT_CONSOLE))
@@ -49,6 +51,7 @@ class ConsoleSecurityConfig {
                 .formLogin(f -> f.loginPage("/login").loginProcessingUrl("/login")
                         .defaultSuccessUrl("/console", false)
                         .failureHandler(attempts).permitAll())
+                .addFilterBefore(new ConsoleLoginThrottle(throttle), UsernamePasswordAuthenticationFilter.class)
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
                 .sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId())
                         .invalidSessionUrl("/login?expired"))

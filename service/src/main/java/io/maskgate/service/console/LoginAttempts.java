@@ -1,5 +1,6 @@
 package io.maskgate.service.console;
 
+import io.maskgate.service.security.LoginThrottle;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.ServletException;
@@ -8,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.security.core.AuthenticationException;
@@ -16,18 +18,22 @@ import org.springframework.stereotype.Component;
 
 /**
  * A failed console login: counted (maskgate_console_logins_total{result="failed"}), logged without the password,
- * and answered with the login page and one message that does not say whether the user exists.
+ * and answered with the login page and one message that does not say whether the user exists. Failures and
+ * successes feed the shared {@link LoginThrottle}, which {@link ConsoleLoginThrottle} enforces on the form.
  */
 @Component
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 public class LoginAttempts extends SimpleUrlAuthenticationFailureHandler {
 
     private static final Logger log = LoggerFactory.getLogger(LoginAttempts.class);
 
     private final Counter failed;
     private final Counter succeeded;
+    private final LoginThrottle throttle;
 
-    public LoginAttempts(MeterRegistry meters) {
+    public LoginAttempts(MeterRegistry meters, LoginThrottle throttle) {
         super("/login?error");
+        this.throttle = throttle;
         this.failed = Counter.builder("maskgate.console.logins").tag("result", "failed")
                 .description("web console login attempts").register(meters);
         this.succeeded = Counter.builder("maskgate.console.logins").tag("result", "succeeded")
@@ -39,6 +45,9 @@ public class LoginAttempts extends SimpleUrlAuthenticationFailureHandler {
                                         AuthenticationException exception) throws IOException, ServletException {
         failed.increment();
         String user = request.getParameter("username");
+        if (user != null) {
+            throttle.failed(user, request.getRemoteAddr());
+        }
         log.warn("console login failed for user '{}' from {}: {}",
                 user == null ? "" : user.replaceAll("[^A-Za-z0-9_.@-]", "?"), request.getRemoteAddr(),
                 exception.getClass().getSimpleName());
@@ -51,6 +60,7 @@ public class LoginAttempts extends SimpleUrlAuthenticationFailureHandler {
                 instanceof org.springframework.security.web.authentication.WebAuthenticationDetails d
                 && d.getSessionId() != null) {
             succeeded.increment();
+            throttle.succeeded(event.getAuthentication().getName(), d.getRemoteAddress());
         }
     }
 }

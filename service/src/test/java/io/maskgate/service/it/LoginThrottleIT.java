@@ -5,8 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.maskgate.service.security.Role;
 import io.maskgate.service.security.UserAccounts;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -17,12 +27,17 @@ import org.springframework.http.ResponseEntity;
  * Failed-login throttling on the HTTP Basic chains, end to end (LoginThrottleTest covers the counting alone): after
  * maskgate.login-throttle.max-failures (default 5) wrong passwords for one user from one address, that user is
  * refused with 429 and Retry-After even with the right password, on the API and on the management paths; other
- * users from the same address are not.
+ * users from the same address are not. The console's login form shares the same throttle.
  */
 class LoginThrottleIT extends AbstractServiceIT {
 
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
+
     @Autowired
     UserAccounts accounts;
+
+    @LocalServerPort
+    int port;
 
     @Test
     void wrongPasswordsLockOutThatUserOnly() {
@@ -49,5 +64,69 @@ class LoginThrottleIT extends AbstractServiceIT {
 
         assertThat(rest.getForEntity("/api/doors", String.class).getStatusCode())
                 .as("another user from the same address is not locked out").isEqualTo(HttpStatus.OK);
+    }
+
+    @Test
+    void theConsoleLoginFormIsThrottledAndSharesTheCountWithTheApi() throws Exception {
+        String user = id("formthrottled");
+        String password = "form-password-1";
+        accounts.create(user, password, Role.OPERATOR);
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(formLogin(browser, user, "not-the-password")).as("wrong password " + (i + 1))
+                    .isEqualTo("/login?error");
+        }
+        TestRestTemplate wrongApi = apiClient(anonymous.withBasicAuth(user, "not-the-password"));
+        for (int i = 0; i < 2; i++) {
+            assertThat(wrongApi.getForEntity("/api/doors", String.class).getStatusCode())
+                    .isEqualTo(HttpStatus.UNAUTHORIZED);
+        }
+
+        String refused = formLogin(browser, user, password);
+        assertThat(refused).as("the right password after 3 wrong ones on the form and 2 on the API")
+                .matches("/login\\?throttled=\\d+");
+        long wait = Long.parseLong(refused.substring(refused.indexOf('=') + 1));
+        assertThat(wait).isBetween(1L, 15 * 60L);
+        assertThat(page(browser, "/console").statusCode()).as("no session was opened").isEqualTo(302);
+        assertThat(page(browser, refused).body()).contains("Too many failed logins")
+                .contains("try again in " + wait + " s");
+
+        String other = id("formok");
+        accounts.create(other, password, Role.OPERATOR);
+        HttpClient second = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        assertThat(formLogin(second, other, password)).as("another user from the same address logs in")
+                .isEqualTo("/console");
+        assertThat(page(second, "/console").statusCode()).isEqualTo(200);
+    }
+
+    /** Posts the login form with the page's CSRF token; returns where the service redirects to. */
+    private String formLogin(HttpClient browser, String user, String password) throws Exception {
+        HttpResponse<String> form = page(browser, "/login");
+        Matcher token = CSRF.matcher(form.body());
+        assertThat(token.find()).as("the login page carries a CSRF token").isTrue();
+        String body = "username=" + enc(user) + "&password=" + enc(password) + "&_csrf=" + enc(token.group(1));
+        HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(URI.create(base() + "/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(302);
+        URI location = URI.create(posted.headers().firstValue("Location").orElseThrow());
+        return location.getRawPath() + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
+    }
+
+    private HttpResponse<String> page(HttpClient browser, String path) throws Exception {
+        return browser.send(HttpRequest.newBuilder(URI.create(base() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }
