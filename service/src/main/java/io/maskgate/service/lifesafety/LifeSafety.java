@@ -163,13 +163,21 @@ public class LifeSafety {
         }
     }
 
-    /** While the alarm is active: UNLOCK the released doors again (commands expire; the release must not). */
+    /**
+     * While the alarm is active: UNLOCK the released doors again (commands expire; the release must not), and
+     * release any configured door not released yet (its release failed, or it was configured during the alarm).
+     */
     public void resendReleases() {
         if (!enabled() || state() != FireAlarmState.ACTIVE) {
             return;
         }
         for (String door : releasedDoors()) {
-            commands.issue(door, DoorAction.UNLOCK, Limits.MAX_COMMAND_MS, CommandOrigin.manual("fire-alarm", clock.instant()), -1);
+            unlock(door);
+        }
+        List<String> pending = jdbc.sql("SELECT door_id FROM fire_release_doors WHERE previous_mode IS NULL "
+                + "ORDER BY door_id").query(String.class).list();
+        if (!pending.isEmpty()) {
+            releaseEach("fire-panel:" + properties.panelId(), pending);
         }
     }
 
@@ -178,31 +186,72 @@ public class LifeSafety {
                 .list();
         audit.record(actor, "FIRE_ALARM_ACTIVE", properties.panelId(), "releasing " + ids.size() + " door(s): " + ids);
         log.warn("FIRE ALARM from panel {}: releasing doors {}", properties.panelId(), ids);
+        releaseEach(actor, ids);
+    }
+
+    /**
+     * Releases each door on its own: the UNLOCK goes out before the bookkeeping (mode OPEN, previous mode kept), and
+     * a door that fails either step is alerted and counted while the others are still released.
+     */
+    private void releaseEach(String actor, List<String> ids) {
         for (String id : ids) {
-            Door door = doors.get(id);
-            jdbc.sql("UPDATE fire_release_doors SET previous_mode = ?, released_at = now() "
-                    + "WHERE door_id = ? AND previous_mode IS NULL").params(door.policy().mode().name(), id).update();
-            doors.updatePolicy(actor, id, withMode(door.policy(), PolicyMode.OPEN));
-            commands.issue(id, DoorAction.UNLOCK, Limits.MAX_COMMAND_MS, CommandOrigin.manual("fire-alarm", clock.instant()), -1);
-            events.enqueue(EventRecord.of(clock.instant(), EventKind.ALERT, "FIRE_RELEASE", "FIRE_ALARM", null, id,
-                    null, null, actor, "previousMode=" + door.policy().mode()));
+            unlock(id);
+            try {
+                Door door = doors.get(id);
+                jdbc.sql("UPDATE fire_release_doors SET previous_mode = ?, released_at = now() "
+                        + "WHERE door_id = ? AND previous_mode IS NULL").params(door.policy().mode().name(), id)
+                        .update();
+                doors.updatePolicy(actor, id, withMode(door.policy(), PolicyMode.OPEN));
+                events.enqueue(EventRecord.of(clock.instant(), EventKind.ALERT, "FIRE_RELEASE", "FIRE_ALARM", null,
+                        id, null, null, actor, "previousMode=" + door.policy().mode()));
+            } catch (RuntimeException e) {
+                failed("FIRE_RELEASE_FAILED", id, actor, "mode not set to OPEN (UNLOCK sent; retried while the "
+                        + "alarm lasts)", e);
+            }
         }
     }
 
+    private void unlock(String doorId) {
+        try {
+            commands.issue(doorId, DoorAction.UNLOCK, Limits.MAX_COMMAND_MS,
+                    CommandOrigin.manual("fire-alarm", clock.instant()), -1);
+        } catch (RuntimeException e) {
+            failed("FIRE_RELEASE_FAILED", doorId, "fire-panel:" + properties.panelId(), "UNLOCK not sent", e);
+        }
+    }
+
+    /** Restores each door on its own; a door that fails stays as it is (OPEN), alerted and counted. */
     private void restore(String actor) {
         List<String> ids = releasedDoors();
         audit.record(actor, "FIRE_ALARM_CLEARED", properties.panelId(), "restoring " + ids.size() + " door(s): " + ids);
         log.warn("fire alarm from panel {} cleared: restoring doors {}", properties.panelId(), ids);
         for (String id : ids) {
-            String previous = jdbc.sql("SELECT previous_mode FROM fire_release_doors WHERE door_id = ?").param(id)
-                    .query(String.class).single();
-            Door door = doors.get(id);
-            doors.updatePolicy(actor, id, withMode(door.policy(), PolicyMode.valueOf(previous)));
-            jdbc.sql("UPDATE fire_release_doors SET previous_mode = NULL, released_at = NULL WHERE door_id = ?")
-                    .param(id).update();
-            commands.issue(id, DoorAction.LOCK, 0, CommandOrigin.manual("fire-alarm", clock.instant()), -1);
-            events.enqueue(EventRecord.of(clock.instant(), EventKind.ALERT, "FIRE_RELEASE_CLEARED", "FIRE_ALARM",
-                    null, id, null, null, actor, "mode=" + previous));
+            try {
+                String previous = jdbc.sql("SELECT previous_mode FROM fire_release_doors WHERE door_id = ?")
+                        .param(id).query(String.class).single();
+                Door door = doors.get(id);
+                doors.updatePolicy(actor, id, withMode(door.policy(), PolicyMode.valueOf(previous)));
+                jdbc.sql("UPDATE fire_release_doors SET previous_mode = NULL, released_at = NULL WHERE door_id = ?")
+                        .param(id).update();
+                commands.issue(id, DoorAction.LOCK, 0, CommandOrigin.manual("fire-alarm", clock.instant()), -1);
+                events.enqueue(EventRecord.of(clock.instant(), EventKind.ALERT, "FIRE_RELEASE_CLEARED", "FIRE_ALARM",
+                        null, id, null, null, actor, "mode=" + previous));
+            } catch (RuntimeException e) {
+                failed("FIRE_RESTORE_FAILED", id, actor, "previous mode not restored; the door stays released", e);
+            }
+        }
+    }
+
+    /** A door the alarm handling could not act on: logged, counted and shown as an ALERT; never thrown. */
+    private void failed(String kind, String doorId, String actor, String what, RuntimeException e) {
+        log.error("{} for door {}: {}: {}", kind, doorId, what, e.toString());
+        meters.counter("maskgate.fire.release.failures", "kind", kind).increment();
+        try {
+            String detail = what + ": " + e;
+            events.enqueue(EventRecord.of(clock.instant(), EventKind.ALERT, kind, "FIRE_ALARM", null, doorId, null,
+                    null, actor, detail.length() <= 300 ? detail : detail.substring(0, 300)));
+        } catch (RuntimeException again) {
+            log.error("could not log {} for door {}: {}", kind, doorId, again.toString());
         }
     }
 
