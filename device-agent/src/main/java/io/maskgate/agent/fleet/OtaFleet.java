@@ -14,8 +14,6 @@ import io.maskgate.protocol.Topics;
 import io.maskgate.protocol.UnitStatus;
 import io.maskgate.protocol.transport.MqttClients;
 import io.maskgate.protocol.transport.MqttConnection;
-import io.maskgate.tinyml.interpreter.Interpreter;
-import io.maskgate.tinyml.model.TfliteModel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,21 +91,20 @@ public final class OtaFleet implements AutoCloseable {
                 history.addAll(ota.log());
             }
             FleetKey fk = faults.wrongFleetKey() ? FleetKey.generate().publicOnly() : fleetKey;
-            SelfTestRunner runner = faults.failSelfTest()
-                    ? model -> {
-                        SelfTestRunner.Loaded real = SelfTestRunner.tinyml().load(model);
-                        return input -> {
-                            byte[] out = real.run(input);
-                            out[0]++; // a unit whose arithmetic differs from TFLite Micro's
-                            return out;
-                        };
-                    }
-                    : SelfTestRunner.tinyml();
+            ModelInstaller tinyml = SelfTestRunner.tinymlInstaller();
             ModelInstaller installer = (version, model) -> {
-                arena = new Interpreter(TfliteModel.read(model)).arenaBytes();
-                return arena;
+                ModelInstaller.Installed real = tinyml.install(version, model);
+                arena = real.arenaBytes();
+                if (!faults.failSelfTest()) {
+                    return real;
+                }
+                return new ModelInstaller.Installed(real.arenaBytes(), input -> {
+                    byte[] out = real.selfTest().run(input);
+                    out[0]++; // a unit whose arithmetic differs from TFLite Micro's
+                    return out;
+                });
             };
-            ota = new OtaUnit(unitId, key, fk, storage, installer, runner, (topic, payload) -> {
+            ota = new OtaUnit(unitId, key, fk, storage, installer, (topic, payload) -> {
                 connection.publish(topic, payload, 1, false);
                 messagesOut.incrementAndGet();
             }, clock, timer);

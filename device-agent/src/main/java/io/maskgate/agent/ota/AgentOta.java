@@ -41,10 +41,11 @@ public final class AgentOta {
             holder.swap(c);
             System.out.printf("unit %s: now running model %s (%d bytes, arena %d bytes)%n", unitId, version,
                     model.length, c.arenaBytes());
-            return c.arenaBytes();
+            // the classifier serves frames on other threads meanwhile: the vectors run on their own interpreter
+            return new ModelInstaller.Installed(c.arenaBytes(), SelfTestRunner.tinyml().load(model));
         };
         OtaUnit ota = new OtaUnit(unitId, key, fleetPublicKey, new FileSlotStorage(slotsDir), installer,
-                SelfTestRunner.tinyml(), link::publishNow, clock, timer);
+                link::publishNow, clock, timer);
         ota.boot(factoryVersion, Files.readAllBytes(factoryModel));
         link.subscribe(Topics.ota(unitId), ota::onMessage);
         link.subscribe(Topics.otaChunk(unitId), ota::onMessage);

@@ -63,7 +63,6 @@ public final class OtaUnit {
     private final HmacKey key;
     private final SlotStorage slots;
     private final ModelInstaller installer;
-    private final SelfTestRunner selfTests;
     private final Transport transport;
     private final Clock clock;
     private final ScheduledExecutorService timer;
@@ -96,12 +95,11 @@ public final class OtaUnit {
     }
 
     public OtaUnit(String unitId, HmacKey key, FleetKey fleetKey, SlotStorage slots, ModelInstaller installer,
-                   SelfTestRunner selfTests, Transport transport, Clock clock, ScheduledExecutorService timer) {
+                   Transport transport, Clock clock, ScheduledExecutorService timer) {
         this.unitId = unitId;
         this.key = key;
         this.slots = slots;
         this.installer = installer;
-        this.selfTests = selfTests;
         this.transport = transport;
         this.clock = clock;
         this.timer = timer;
@@ -332,9 +330,9 @@ public final class OtaUnit {
         }
         String previousSlot = runningSlot;
         String previousVersion = running;
-        int arena;
+        ModelInstaller.Installed installed;
         try {
-            arena = installer.install(version, model);
+            installed = installer.install(version, model);
         } catch (Exception e) {
             report(action, OtaState.FAILED, version, "LOAD_FAILED: " + e.getMessage(), model.length, 0);
             return;
@@ -348,14 +346,10 @@ public final class OtaUnit {
             revert(previousSlot, previousVersion, action, version, "STORAGE: " + e.getMessage());
             return;
         }
+        int arena = installed.arenaBytes();
         report(action, OtaState.ACTIVATED, version, null, model.length, arena);
         List<SelfTest> tests = d.manifest.selfTestList();
-        SelfTestRunner.Loaded loaded;
-        try {
-            loaded = selfTests.load(model);
-        } catch (Exception e) {
-            loaded = null;
-        }
+        SelfTestRunner.Loaded loaded = installed.selfTest();
         for (int i = 0; i < tests.size(); i++) {
             SelfTest t = tests.get(i);
             byte[] out;

@@ -49,8 +49,8 @@ class OtaUnitReportRetryTest {
                 .resolve("models/maskgate-tiny-v1/model.tflite"));
         AtomicInteger refusals = new AtomicInteger(2); // the window is full for the first two attempts
         List<OtaReport> delivered = new CopyOnWriteArrayList<>();
-        OtaUnit ota = new OtaUnit(unit, key, fleet.publicOnly(), new MemorySlotStorage(), (v, m) -> 20480,
-                SelfTestRunner.tinyml(), (topic, payload) -> {
+        OtaUnit ota = new OtaUnit(unit, key, fleet.publicOnly(), new MemorySlotStorage(),
+                SelfTestRunner.tinymlInstaller(), (topic, payload) -> {
                     if (refusals.getAndDecrement() > 0) {
                         throw new IllegalStateException("too many publishes in progress");
                     }
