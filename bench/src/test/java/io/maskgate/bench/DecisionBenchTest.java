@@ -1,4 +1,4 @@
-package io.maskgate.service.bench;
+package io.maskgate.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
