@@ -108,23 +108,28 @@ final class Commands {
         @Option(names = "--data", paramLabel = "DIR", description = "datasets root (default $MASKGATE_DATA)")
         Path data;
 
-        @Option(names = "--retrain", paramLabel = "DIR", description = "a retraining run to report")
+        @Option(names = "--retrain", paramLabel = "DIR",
+                description = "also evaluate a second tiny training (reproducibility line)")
         Path retrain;
 
         @Option(names = "--variants", paramLabel = "NAME=DIR[,NAME=DIR...]",
-                description = "more classifiers for the door section")
+                description = "v2 ablation runs (kept outside git) to measure")
         String variants = "";
 
-        @Option(names = "--retrain-v2", paramLabel = "DIR")
+        @Option(names = "--retrain-v2", paramLabel = "DIR", description = "a retrain of v2 (or of a variant) with "
+                + "its recorded recipe and seed: reproducibility line")
         Path retrainV2;
 
-        @Option(names = "--retrain-of", paramLabel = "VERSION")
+        @Option(names = "--retrain-of", paramLabel = "NAME", description = "what --retrain-v2 retrained "
+                + "(default ${DEFAULT-VALUE})")
         String retrainOf = io.maskgate.trainer.report.door.DoorReport.V2;
 
-        @Option(names = "--door-only", description = "only rewrite the door section of an existing report")
+        @Option(names = "--door-only", description = "only regenerate the door section (rows of unchanged model "
+                + "files are reused from models/metrics/door/)")
         boolean doorOnly;
 
-        @Option(names = "--rescore", description = "rescore every scene photo (no cached scores)")
+        @Option(names = "--rescore",
+                description = "door section: score every model again (no rows reused from models/metrics/door/)")
         boolean rescore;
 
         Report(PrintStream out) {

@@ -65,48 +65,51 @@ public final class TrainCommand {
                 + "$MASKGATE_DATA/facemask-12k)")
         Path data;
 
-        @Option(names = "--limit", paramLabel = "N", description = "images per class and split (default: all)")
+        @Option(names = "--limit", paramLabel = "N", description = "at most N images per class (short runs, CI)")
         Integer limit;
 
-        @Option(names = "--threads", paramLabel = "T", description = "TensorFlow intra-op threads")
+        @Option(names = "--threads", paramLabel = "T",
+                description = "TensorFlow intra-op threads (default 1 = bit-reproducible)")
         Integer threads;
 
-        @Option(names = "--augment", defaultValue = "camera", paramLabel = "camera|geometry",
-                description = "default ${DEFAULT-VALUE}")
+        @Option(names = "--augment", defaultValue = "camera", paramLabel = "camera|geometry|strong",
+                description = "camera (default, v1's recipe) | geometry | strong (v2)")
         String augment;
 
-        @Option(names = "--extra-train", split = ",", paramLabel = "DIR", description = "more training folders")
+        @Option(names = "--extra-train", split = ",", paramLabel = "DIR", description = "more training folders "
+                + "laid out like the datasets (mask/, no_mask/, optional incorrect/)")
         List<Path> extraTrain;
 
         @Option(names = "--extra-weight", defaultValue = "1", paramLabel = "N",
-                description = "how often each extra image is repeated (default ${DEFAULT-VALUE})")
+                description = "each extra image is seen N times per epoch (default ${DEFAULT-VALUE})")
         int extraWeight;
 
         @Option(names = "--extra-val", split = ",", paramLabel = "DIR",
-                description = "more validation folders (best epoch by mean balanced accuracy)")
+                description = "more validation sets; epochs are then chosen on the mean balanced accuracy over all")
         List<Path> extraVal;
 
         @Option(names = "--incorrect", defaultValue = "skip", paramLabel = "skip|no_mask",
-                description = "incorrectly worn masks: default ${DEFAULT-VALUE}")
+                description = "train incorrect/ folders as no_mask (default ${DEFAULT-VALUE})")
         String incorrect;
 
         @Option(names = "--paste-masks", defaultValue = "0", paramLabel = "F",
-                description = "share of no_mask faces given a pasted mask, in [0, 1]")
+                description = "counterfactual masks painted on a fraction F of facemask-12k's no_mask train "
+                        + "faces (label mask)")
         String pasteMasks;
 
         @Option(names = "--paste-chin", defaultValue = "0", paramLabel = "F",
-                description = "share of pasted masks below the nose, in [0, 1]")
+                description = "chin masks below the nose on a fraction F of them (label no_mask)")
         String pasteChin;
 
-        @Option(names = "--balance", description = "balance the classes per epoch")
+        @Option(names = "--balance", description = "class-balanced sampling (minority images repeated)")
         boolean balance;
 
-        @Option(names = "--snapshot-epochs", paramLabel = "E,E", description = "also export the best of epochs "
-                + "1..E into DIR/epoch-E")
+        @Option(names = "--snapshot-epochs", paramLabel = "K[,K...]", description = "also export the best of "
+                + "epochs 1..K to DIR/epoch-K/")
         String snapshotEpochs = "";
 
         @Option(names = "--time-budget", defaultValue = "0", paramLabel = "MIN",
-                description = "stop before an epoch would exceed this many minutes (0: none)")
+                description = "stop after the epoch that would overrun MIN minutes (0: none)")
         int timeBudget;
 
         Train(PrintStream out) {

@@ -77,7 +77,8 @@ public final class FinderCli implements Callable<Integer> {
         int threads;
 
         @Option(names = "--deadline", paramLabel = "ISO-8601-INSTANT",
-                description = "stop training at this instant (keeps the best epoch so far)")
+                description = "stop before an epoch that would pass this instant; the cosine schedule then runs "
+                        + "on time, not epochs")
         Instant deadline;
 
         Train(PrintStream out) {
