@@ -94,36 +94,44 @@ public final class DecisionBench {
         @Option(names = "--db-password", defaultValue = "", paramLabel = "P")
         String dbPassword;
 
-        @Option(names = "--rate", paramLabel = "N", defaultValue = "1000", description = "offered decisions/s in the fixed-rate "
-                + "phase (default ${DEFAULT-VALUE})")
+        @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
+                description = "offered decisions/s in the fixed-rate "
+                        + "phase (default ${DEFAULT-VALUE})")
         int rate;
 
-        @Option(names = "--seconds", paramLabel = "N", defaultValue = "10", description = "length of the fixed-rate phase "
-                + "(default ${DEFAULT-VALUE})")
+        @Option(names = "--seconds", paramLabel = "N", defaultValue = "10",
+                description = "length of the fixed-rate phase "
+                        + "(default ${DEFAULT-VALUE})")
         int seconds;
 
-        @Option(names = "--max-count", paramLabel = "N", defaultValue = "50000", description = "decisions in the max-rate phase "
-                + "(published as fast as the client can; default ${DEFAULT-VALUE})")
+        @Option(names = "--max-count", paramLabel = "N", defaultValue = "50000",
+                description = "decisions in the max-rate phase "
+                        + "(published as fast as the client can; default ${DEFAULT-VALUE})")
         int maxCount;
 
-        @Option(names = "--doors", paramLabel = "N", defaultValue = "20", description = "default ${DEFAULT-VALUE}")
+        @Option(names = "--doors", paramLabel = "N", defaultValue = "20",
+                description = "default ${DEFAULT-VALUE}")
         int doors;
 
-        @Option(names = "--warmup", paramLabel = "N", defaultValue = "20000", description = "unmeasured decisions first (JIT "
-                + "warm-up), then the event log is drained (default ${DEFAULT-VALUE})")
+        @Option(names = "--warmup", paramLabel = "N", defaultValue = "20000",
+                description = "unmeasured decisions first (JIT "
+                        + "warm-up), then the event log is drained (default ${DEFAULT-VALUE})")
         int warmup;
 
-        @Option(names = "--sustain", paramLabel = "N", defaultValue = "5000", description = {"offered decisions/s in the sustained "
-                + "phase (0 skips it; default ${DEFAULT-VALUE}). Sustained = every command arrives, the last one "
-                + "less than 1 s after its decision was due, and the publisher finished less than 1 s behind its "
-                + "schedule. Latencies of paced phases count from when each decision was due"})
+        @Option(names = "--sustain", paramLabel = "N", defaultValue = "5000",
+                description = {"offered decisions/s in the sustained phase (0 skips it; default "
+                        + "${DEFAULT-VALUE}). Sustained = every command arrives, the last one less than 1 s after its "
+                        + "decision was due, and the publisher finished less than 1 s behind its schedule. Latencies "
+                        + "of paced phases count from when each decision was due"})
         int sustain;
 
-        @Option(names = "--sustain-seconds", paramLabel = "N", defaultValue = "30", description = "default ${DEFAULT-VALUE}")
+        @Option(names = "--sustain-seconds", paramLabel = "N", defaultValue = "30",
+                description = "default ${DEFAULT-VALUE}")
         int sustainSeconds;
 
-        @Option(names = "--clients", paramLabel = "N", defaultValue = "4", description = "MQTT connections per simulated role "
-                + "(units, actuators, acks; default ${DEFAULT-VALUE})")
+        @Option(names = "--clients", paramLabel = "N", defaultValue = "4",
+                description = "MQTT connections per simulated role "
+                        + "(units, actuators, acks; default ${DEFAULT-VALUE})")
         int clients;
 
         @Option(names = "--nagle", description = "leave Nagle's algorithm on in the bench's own clients (the "
