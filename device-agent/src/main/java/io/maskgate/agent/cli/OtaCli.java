@@ -52,7 +52,7 @@ public final class OtaCli {
         boolean help;
     }
 
-    @Command(name = "publish",
+    @Command(name = "maskgate model publish",
             description = "Upload a model folder (model.tflite, labels.txt, model-card.json) and print the gate report.")
     static class Publish implements Callable<Integer> {
         @CommandLine.Mixin
@@ -124,8 +124,8 @@ public final class OtaCli {
         }
     }
 
-    @Command(name = "rollout", mixinStandardHelpOptions = true, description = "Create, drive and watch rollouts.",
-            subcommands = {Create.class, Show.class, ListRollouts.class, Act.class})
+    @Command(name = "maskgate rollout", mixinStandardHelpOptions = true,
+            description = "Create, drive and watch rollouts.", subcommands = {Create.class, Show.class, ListRollouts.class, Act.class})
     static class Rollout implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
