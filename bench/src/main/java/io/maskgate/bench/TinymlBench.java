@@ -2,15 +2,23 @@ package io.maskgate.bench;
 
 import io.maskgate.tinyml.facts.ModelFacts;
 import io.maskgate.tinyml.writer.SyntheticCnn;
+import io.maskgate.tinyml.cli.CommandLines;
+import io.maskgate.tinyml.cli.WorkCommand;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./maskgate bench tinyml [JMH args]}: runs {@link InferenceBenchmarks} single-threaded and prints the
@@ -22,12 +30,49 @@ public final class TinymlBench {
     private TinymlBench() {
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length == 1 && args[0].equals("--cpu")) {
-            cpuTime();
-            return;
+    /** The options of {@code ./maskgate bench tinyml}; {@link #call} is where the benchmark starts. */
+    @Command(name = "maskgate bench tinyml", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "JMH: the int8 interpreter vs TensorFlow Java float on the same CNN, single-threaded "
+                    + "(bench/README.md). Without JMH arguments: 1 fork, 10 x 2 s warm-up, 5 x 2 s measurement.",
+            footer = "JMH arguments (e.g. -f 1 -wi 5 -i 5 -r 2s) are passed to JMH; --jmh-help lists them.")
+    static final class Options extends WorkCommand<Options> {
+        @Option(names = "--cpu", description = "process CPU time per inference instead of JMH (robust to other "
+                + "load on a shared machine)")
+        boolean cpu;
+
+        @Option(names = "--jmh-help", description = "print JMH's own options and exit")
+        boolean jmhHelp;
+
+        @Parameters(arity = "0..*", paramLabel = "JMH-ARGS", description = "passed to JMH")
+        List<String> jmh = new ArrayList<>();
+
+        Options(CommandLines.Work<Options> work) {
+            super(work);
         }
-        Options options;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(TinymlBench::bench).execute(args));
+    }
+
+    /** The parser: options it does not know (JMH's, e.g. -wi 5) are JMH arguments; JMH refusing them is exit 2. */
+    static CommandLine commandLine(CommandLines.Work<Options> work) {
+        CommandLine cl = CommandLines.of(new Options(work), CommandLineOptionException.class);
+        cl.setUnmatchedOptionsArePositionalParams(true);
+        return cl;
+    }
+
+    static int bench(Options o) throws Exception {
+        if (o.jmhHelp) {
+            new CommandLineOptions().showHelp();
+            return 0;
+        }
+        if (o.cpu) {
+            cpuTime();
+            return 0;
+        }
+        String[] args = o.jmh.toArray(String[]::new);
+        org.openjdk.jmh.runner.options.Options options;
         if (args.length == 0) {
             options = new OptionsBuilder().include(InferenceBenchmarks.class.getName()).forks(1).threads(1)
                     .jvmArgsAppend("--add-modules", "jdk.incubator.vector")
@@ -62,6 +107,7 @@ public final class TinymlBench {
                     i8 * 1e7 / macs, i8 * 1e7 / macs <= 2.0 ? "met" : "NOT met");
         }
         System.out.println("(wall-clock medians; `./maskgate bench tinyml --cpu` prints CPU time per inference)");
+        return 0;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.maskgate.bench;
 
+import io.maskgate.tinyml.cli.CommandLines;
+import io.maskgate.tinyml.cli.WorkCommand;
 import io.maskgate.tinyml.image.ImagePreprocessor;
 import io.maskgate.verifier.VerificationQueue;
 import io.maskgate.verifier.model.FloatModelCache;
@@ -18,25 +20,56 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./maskgate bench verify}: the service's float re-verification path (PNG crop -> decode -> tinyml
  * preprocessing -> shipped float SavedModel) through the same {@link VerificationQueue} the service uses.
  * Prints (1) single-crop latency p50/p99 with an idle queue, (2) batched throughput with the queue kept full,
  * (3) latency p50/p99 at a paced 100 uncertain crops/s (open loop: latency counted from when each crop was due).
- * Options: {@code --seconds N} per phase (default 15), {@code --rate R} (default 100), {@code --workers W}
- * (default 1), {@code --batch B} (default 16).
+ * Options: {@link Options}.
  */
 public final class VerifyBench {
 
     private VerifyBench() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int seconds = intArg(args, "--seconds", 15);
-        int rate = intArg(args, "--rate", 100);
-        int workers = intArg(args, "--workers", 1);
-        int batch = intArg(args, "--batch", 16);
+    /** The options of {@code ./maskgate bench verify}; {@link #call} is where the model loads and the bench runs. */
+    @Command(name = "maskgate bench verify", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Float re-verification of crops through the service's verifier queue: single-crop "
+                    + "p50/p99, batched throughput, p50/p99 at a paced rate (service/README.md).")
+    static final class Options extends WorkCommand<Options> {
+        @Option(names = "--seconds", defaultValue = "15", paramLabel = "N",
+                description = "seconds per phase (default ${DEFAULT-VALUE})")
+        int seconds;
+
+        @Option(names = "--rate", defaultValue = "100", paramLabel = "R",
+                description = "crops/s in the paced phase (default ${DEFAULT-VALUE})")
+        int rate;
+
+        @Option(names = "--workers", defaultValue = "1", paramLabel = "W",
+                description = "verifier worker threads (default ${DEFAULT-VALUE})")
+        int workers;
+
+        @Option(names = "--batch", defaultValue = "16", paramLabel = "B",
+                description = "largest batch (default ${DEFAULT-VALUE})")
+        int batch;
+
+        Options(CommandLines.Work<Options> work) {
+            super(work);
+        }
+    }
+
+    public static void main(String[] args) {
+        CommandLines.exit(new Options(VerifyBench::bench), args);
+    }
+
+    static int bench(Options options) throws Exception {
+        int seconds = options.seconds;
+        int rate = options.rate;
+        int workers = options.workers;
+        int batch = options.batch;
         Path home = Path.of(System.getenv().getOrDefault("MASKGATE_HOME", ".")).toAbsolutePath();
         Path data = Path.of(System.getenv().getOrDefault("MASKGATE_DATA", home.resolve("../shared/datasets").toString()));
         List<byte[]> crops = crops(data.resolve("facemask-12k/test"), 200);
@@ -129,6 +162,7 @@ public final class VerifyBench {
                             + "(goal p99 <= 20 ms)%n", rate, seconds, ms(paced.getValueAtPercentile(50)),
                     ms(paced.getValueAtPercentile(99)), ms(paced.getMaxValue()), refused.get());
         }
+        return 0;
     }
 
     private static long runOne(VerificationQueue queue, String version, byte[] crop) throws InterruptedException {
@@ -173,14 +207,5 @@ public final class VerifyBench {
 
     private static double ms(long nanos) {
         return nanos / 1e6;
-    }
-
-    private static int intArg(String[] args, String name, int fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
     }
 }

@@ -13,23 +13,24 @@ public final class Secrets {
     }
 
     /**
-     * The first of: {@code --<name>-file FILE}, environment {@code envName}, {@code --<name> VALUE}.
+     * The first of: {@code --<option>-file FILE}, environment {@code envName}, {@code --<option> VALUE}.
      *
+     * @param file   the value of {@code --<option>-file}, or null
+     * @param inline the value of {@code --<option>}, or null
      * @return null when none is given
      */
-    public static HmacKey key(Args args, String name, String envName) throws IOException {
-        String file = args.get(name + "-file");
+    public static HmacKey key(Path file, String envName, String inline, String option) throws IOException {
         String text = null;
         String from = null;
         if (file != null) {
-            text = Files.readString(Path.of(file));
+            text = Files.readString(file);
             from = "file " + file;
         } else if (System.getenv(envName) != null && !System.getenv(envName).isBlank()) {
             text = System.getenv(envName);
             from = "environment " + envName;
-        } else if (args.get(name) != null) {
-            text = args.get(name);
-            from = "--" + name;
+        } else if (inline != null) {
+            text = inline;
+            from = "--" + option;
         }
         if (text == null) {
             return null;

@@ -13,7 +13,17 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class MaskGateApplication {
 
+    /** {@code --help} prints the usage ({@link ServiceCommand}) and returns without starting Spring. */
     public static void main(String[] args) {
-        SpringApplication.run(MaskGateApplication.class, args);
+        int code = ServiceCommand.commandLine(MaskGateApplication::start).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Starts the service; its web server and broker threads keep the JVM running after this returns. */
+    static int start(String[] springArgs) {
+        SpringApplication.run(MaskGateApplication.class, springArgs);
+        return 0;
     }
 }

@@ -3,6 +3,7 @@ package io.maskgate.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.maskgate.agent.service.ServiceClient;
+import io.maskgate.tinyml.cli.CommandLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,9 +43,21 @@ public final class OtaCli {
         }
     }
 
-    @Command(name = "publish", mixinStandardHelpOptions = true,
+    /**
+     * -h/--help for the commands with a --version option of their own: with it, picocli silently leaves out
+     * mixinStandardHelpOptions (its -V/--version would clash), and --help was an unknown option.
+     */
+    static class HelpOption {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+    }
+
+    @Command(name = "maskgate model publish",
             description = "Upload a model folder (model.tflite, labels.txt, model-card.json) and print the gate report.")
     static class Publish implements Callable<Integer> {
+        @CommandLine.Mixin
+        HelpOption help = new HelpOption();
+
         @CommandLine.Mixin
         Connection connection = new Connection();
 
@@ -111,13 +124,23 @@ public final class OtaCli {
         }
     }
 
-    @Command(name = "rollout", mixinStandardHelpOptions = true, description = "Create, drive and watch rollouts.",
-            subcommands = {Create.class, Show.class, ListRollouts.class, Act.class})
-    static class Rollout {
+    @Command(name = "maskgate rollout", mixinStandardHelpOptions = true,
+            description = "Create, drive and watch rollouts.", subcommands = {Create.class, Show.class, ListRollouts.class, Act.class})
+    static class Rollout implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return CommandLines.missingSubcommand(spec);
+        }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a rollout (starts READY).")
+    @Command(name = "create", description = "Create a rollout (starts READY).")
     static class Create implements Callable<Integer> {
+        @CommandLine.Mixin
+        HelpOption help = new HelpOption();
+
         @CommandLine.Mixin
         Connection connection = new Connection();
 
@@ -277,7 +300,7 @@ public final class OtaCli {
     public static void main(String[] args) {
         List<String> rest = new ArrayList<>(List.of(args));
         String first = rest.isEmpty() ? "" : rest.remove(0);
-        CommandLine cl = first.equals("publish") ? new CommandLine(new Publish()) : new CommandLine(new Rollout());
+        CommandLine cl = CommandLines.of(first.equals("publish") ? new Publish() : new Rollout());
         if (!first.equals("publish") && !first.equals("rollout")) {
             rest.add(0, first);
         }

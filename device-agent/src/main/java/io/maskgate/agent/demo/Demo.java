@@ -1,6 +1,5 @@
 package io.maskgate.agent.demo;
 
-import io.maskgate.agent.Args;
 import io.maskgate.agent.DoorUnit;
 import io.maskgate.agent.UnitSettings;
 import io.maskgate.agent.actuator.ActuatorSimulator;
@@ -19,6 +18,8 @@ import io.maskgate.agent.mqtt.OfflineBuffer;
 import io.maskgate.agent.service.ServiceClient;
 import io.maskgate.protocol.Freshness;
 import io.maskgate.protocol.HmacKey;
+import io.maskgate.tinyml.cli.CommandLines;
+import io.maskgate.tinyml.cli.WorkCommand;
 import io.maskgate.tinyml.finder.FaceFinder;
 import io.maskgate.tinyml.finder.FinderDecoder;
 import java.io.IOException;
@@ -35,13 +36,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./maskgate demo}: the whole system on one machine with nothing installed but a JDK. Starts the service on
@@ -52,31 +54,38 @@ import java.util.stream.Stream;
  */
 public final class Demo {
 
-    static final String USAGE = """
-            Usage: ./maskgate demo [--http-port P] [--fps F] [--duration-s S]
-              --http-port P   service HTTP port (default 8080; a free port if 8080 is taken)
-              --fps F         frames per second per unit (default 5)
-              --duration-s S  stop after S seconds (default: until Ctrl-C)
-            """;
+    /** The options of {@code ./maskgate demo}; {@link #call} is where the demo starts. */
+    @Command(name = "maskgate demo", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "The service on its embedded default plus simulated doors, units and actuators; "
+                    + "prints URLs and credentials; Ctrl-C stops all (device-agent/README.md).")
+    static final class Options extends WorkCommand<Options> {
+        @Option(names = "--http-port", defaultValue = "8080", paramLabel = "P",
+                description = "service HTTP port (default ${DEFAULT-VALUE}; a free port if it is taken)")
+        int httpPort;
+
+        @Option(names = "--fps", defaultValue = "5", paramLabel = "F",
+                description = "frames per second per unit (default ${DEFAULT-VALUE})")
+        double fps;
+
+        @Option(names = "--duration-s", defaultValue = "0", paramLabel = "S",
+                description = "stop after S seconds (default: until Ctrl-C)")
+        int durationS;
+
+        Options(CommandLines.Work<Options> work) {
+            super(work);
+        }
+    }
 
     private final List<AutoCloseable> running = new ArrayList<>();
     private final List<ScheduledExecutorService> loops = new ArrayList<>();
     private Process service;
 
-    public static void main(String[] argv) throws Exception {
-        Args args;
-        try {
-            args = Args.parse(argv, Set.of("http-port", "fps", "duration-s"), Set.of("help"));
-        } catch (IllegalArgumentException e) {
-            System.err.println("maskgate demo: " + e.getMessage());
-            System.err.print(USAGE);
-            System.exit(2);
-            return;
-        }
-        if (args.flag("help")) {
-            System.out.print(USAGE);
-            return;
-        }
+    public static void main(String[] argv) {
+        CommandLines.exit(new Options(Demo::run), argv);
+    }
+
+    /** Starts everything and waits for Ctrl-C or --duration-s. */
+    static int run(Options args) throws InterruptedException {
         Demo demo = new Demo();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -89,21 +98,22 @@ public final class Demo {
             System.err.println("maskgate demo: " + e.getMessage());
             System.exit(1);
         }
-        int duration = args.intValue("duration-s", 0);
+        int duration = args.durationS;
         if (duration > 0) {
             stopped.await(duration, TimeUnit.SECONDS);
             System.exit(0);
         }
         stopped.await();
+        return 0;
     }
 
-    void start(Args args) throws Exception {
+    void start(Options args) throws Exception {
         Path home = ModelLocator.home();
         Path data = ModelLocator.data();
         Path var = home.resolve("var/demo");
         deleteRecursively(var);
         Files.createDirectories(var);
-        int httpPort = args.intValue("http-port", 8080);
+        int httpPort = args.httpPort;
         if (!portFree(httpPort)) {
             int fallback = freePort();
             System.out.printf("demo: port %d is taken, the service uses %d%n", httpPort, fallback);
@@ -174,7 +184,7 @@ public final class Demo {
         } else {
             System.out.println("demo: model " + model.get().version() + " (" + model.get().file() + ") via tinyml");
         }
-        double fps = args.doubleValue("fps", 5);
+        double fps = args.fps;
         io.maskgate.protocol.FleetKey fleetKey = null;
         if (fleetKey != null) {
             try {

@@ -1,16 +1,20 @@
 package io.maskgate.agent.door;
 
-import io.maskgate.agent.Args;
 import io.maskgate.agent.inference.TinymlClassifier;
+import io.maskgate.tinyml.cli.CommandLines;
+import io.maskgate.tinyml.cli.WorkCommand;
 import io.maskgate.tinyml.finder.FaceFinder;
 import io.maskgate.tinyml.finder.FinderDecoder;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./maskgate model evaluate-door --finder F|haar --classifier C --data DIR}: the door pipeline on scene
@@ -18,19 +22,64 @@ import java.util.Set;
  * input), 2 (usage).
  */
 public final class EvaluateDoorCli {
-    static final String USAGE = """
-            Usage: ./maskgate model evaluate-door --finder FILE|haar --classifier FILE --data DIR [options]
-              --data DIR           a split folder of ilc-2021-scenes (boxes.csv beside it), e.g. ../shared/datasets/ilc-2021-scenes/val
-              --finder-threshold P face-centre score threshold of a network finder (default 0.7)
-              --cascade FILE       Haar cascade XML for --finder haar (default Debian opencv-data frontalface_default)
-              --margin X           crop margin per side as a share of the face's long side (default 0.2)
-              --mask-index I       mask output of a multi-output classifier (default 1)
-              --n N --m M          the unit's N-of-M (default 3 of 5)
-              --threshold T        the unit's per-mille mask threshold (default 500)
-              --min-score S        the door's minimum decision score (default 700)
-              --limit K            only the first K photos
-              --json               also print one JSON line
-            """;
+    /** The options of {@code model evaluate-door}; {@link #call} is where the models are loaded. */
+    @Command(name = "maskgate model evaluate-door", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "The door pipeline (find, crop, classify, N-of-M) on scene photos; prints one table "
+                    + "(device-agent/README.md).")
+    static final class Options extends WorkCommand<Options> {
+        @Option(names = "--finder", required = true, paramLabel = "FILE|haar",
+                description = "int8 face finder model, or haar for the Haar cascade")
+        String finder;
+
+        @Option(names = "--classifier", required = true, paramLabel = "FILE", description = "int8 mask classifier")
+        Path classifier;
+
+        @Option(names = "--data", required = true, paramLabel = "DIR", description = "a split folder of "
+                + "ilc-2021-scenes (boxes.csv beside it), e.g. ../shared/datasets/ilc-2021-scenes/val")
+        Path data;
+
+        @Option(names = "--finder-threshold", paramLabel = "P", description = "face-centre score threshold of a "
+                + "network finder (default 0.7)")
+        double finderThreshold = FinderDecoder.DEFAULT_THRESHOLD;
+
+        @Option(names = "--cascade", paramLabel = "FILE", description = "Haar cascade XML for --finder haar "
+                + "(default Debian opencv-data frontalface_default)")
+        Path cascade;
+
+        @Option(names = "--margin", paramLabel = "X", description = "crop margin per side as a share of the "
+                + "face's long side (default 0.2)")
+        double margin = SquareCrop.DEFAULT_MARGIN;
+
+        @Option(names = "--mask-index", defaultValue = "1", paramLabel = "I",
+                description = "mask output of a multi-output classifier (default ${DEFAULT-VALUE})")
+        int maskIndex;
+
+        @Option(names = "--n", defaultValue = "3", paramLabel = "N", description = "the unit's N of M "
+                + "(default ${DEFAULT-VALUE})")
+        int n;
+
+        @Option(names = "--m", defaultValue = "5", paramLabel = "M", description = "the unit's M "
+                + "(default ${DEFAULT-VALUE})")
+        int m;
+
+        @Option(names = "--threshold", defaultValue = "500", paramLabel = "T",
+                description = "the unit's per-mille mask threshold (default ${DEFAULT-VALUE})")
+        int threshold;
+
+        @Option(names = "--min-score", defaultValue = "700", paramLabel = "S",
+                description = "the door's minimum decision score (default ${DEFAULT-VALUE})")
+        int minScore;
+
+        @Option(names = "--limit", defaultValue = "0", paramLabel = "K", description = "only the first K photos")
+        int limit;
+
+        @Option(names = "--json", description = "also print one JSON line")
+        boolean json;
+
+        Options(CommandLines.Work<Options> work) {
+            super(work);
+        }
+    }
 
     private EvaluateDoorCli() {
     }
@@ -39,57 +88,37 @@ public final class EvaluateDoorCli {
         System.exit(run(argv, System.out, System.err));
     }
 
+    /** Runs {@code [evaluate-door] OPTIONS}: 0 ok, 1 bad input, 2 usage. */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
-        try {
-            String[] rest = argv.length > 0 && argv[0].equals("evaluate-door")
-                    ? java.util.Arrays.copyOfRange(argv, 1, argv.length) : argv;
-            Args a = Args.parse(rest, Set.of("finder", "classifier", "data", "finder-threshold", "cascade", "margin",
-                    "mask-index", "n", "m", "threshold", "min-score", "limit"), Set.of("json", "help"));
-            if (a.flag("help")) {
-                out.print(USAGE);
-                return 0;
-            }
-            String finderName = require(a, "finder");
-            Path classifierFile = Path.of(require(a, "classifier"));
-            Path data = Path.of(require(a, "data"));
-            if (!Files.isRegularFile(classifierFile)) {
-                throw new IOException("classifier model not found: " + classifierFile);
-            }
-            double threshold = a.doubleValue("finder-threshold", FinderDecoder.DEFAULT_THRESHOLD);
-            FaceFinder finder = FinderLoader.open(finderName, a.get("cascade") == null ? null : Path.of(a.get("cascade")),
-                    threshold);
-            String version = classifierFile.getParent() == null ? classifierFile.getFileName().toString()
-                    : classifierFile.getParent().getFileName() + "/" + classifierFile.getFileName();
-            TinymlClassifier classifier = new TinymlClassifier(classifierFile, a.intValue("mask-index", 1), version);
-            DoorPipeline pipeline = new DoorPipeline(finder, classifier, a.doubleValue("margin", SquareCrop.DEFAULT_MARGIN));
-            DoorEvaluation.DoorRule rule = new DoorEvaluation.DoorRule(a.intValue("n", 3), a.intValue("m", 5),
-                    a.intValue("threshold", 500), a.intValue("min-score", 700));
-            new io.maskgate.agent.smoothing.Smoother(rule.n(), rule.m(), rule.threshold()); // validates N, M, T
-            DoorEvaluation.Result r = new DoorEvaluation(pipeline, finder, rule).run(data, a.intValue("limit", 0));
-            String thr = finderName.equals("haar") ? "haar scale 1.1, 3 neighbours"
-                    : String.format(Locale.ROOT, "score >= %.2f", threshold);
-            print(r, out);
-            out.println("finder setting: " + thr);
-            if (a.flag("json")) {
-                out.println(json(r).replaceFirst("^\\{", "{\"finderSetting\":\"" + esc(thr) + "\","));
-            }
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println("maskgate model evaluate-door: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
-        } catch (IOException | RuntimeException e) {
-            err.println("maskgate model evaluate-door: " + e.getMessage());
-            return 1;
-        }
+        String[] rest = argv.length > 0 && argv[0].equals("evaluate-door")
+                ? java.util.Arrays.copyOfRange(argv, 1, argv.length) : argv;
+        CommandLine cl = CommandLines.of(new Options(o -> evaluate(o, out)), IllegalArgumentException.class);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(rest);
     }
 
-    private static String require(Args a, String name) {
-        String v = a.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException("missing required option --" + name);
+    static int evaluate(Options a, PrintStream out) throws IOException {
+        Path classifierFile = a.classifier;
+        if (!Files.isRegularFile(classifierFile)) {
+            throw new IOException("classifier model not found: " + classifierFile);
         }
-        return v;
+        FaceFinder finder = FinderLoader.open(a.finder, a.cascade, a.finderThreshold);
+        String version = classifierFile.getParent() == null ? classifierFile.getFileName().toString()
+                : classifierFile.getParent().getFileName() + "/" + classifierFile.getFileName();
+        TinymlClassifier classifier = new TinymlClassifier(classifierFile, a.maskIndex, version);
+        DoorPipeline pipeline = new DoorPipeline(finder, classifier, a.margin);
+        DoorEvaluation.DoorRule rule = new DoorEvaluation.DoorRule(a.n, a.m, a.threshold, a.minScore);
+        new io.maskgate.agent.smoothing.Smoother(rule.n(), rule.m(), rule.threshold()); // validates N, M, T
+        DoorEvaluation.Result r = new DoorEvaluation(pipeline, finder, rule).run(a.data, a.limit);
+        String thr = a.finder.equals("haar") ? "haar scale 1.1, 3 neighbours"
+                : String.format(Locale.ROOT, "score >= %.2f", a.finderThreshold);
+        print(r, out);
+        out.println("finder setting: " + thr);
+        if (a.json) {
+            out.println(json(r).replaceFirst("^\\{", "{\"finderSetting\":\"" + esc(thr) + "\","));
+        }
+        return 0;
     }
 
     static void print(DoorEvaluation.Result r, PrintStream out) {

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.maskgate.agent.Args;
+import io.maskgate.tinyml.cli.CommandLines;
+import io.maskgate.tinyml.cli.WorkCommand;
 import io.maskgate.tinyml.facts.ModelFacts;
 import io.maskgate.tinyml.model.ModelFormatException;
 import io.maskgate.tinyml.model.TfliteModel;
@@ -14,7 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./maskgate model finder-card}: writes the finder's {@code model-card.json} and its section of
@@ -26,46 +28,54 @@ public final class FinderCardCli {
     static final double H7_MACS_PER_SECOND = 115e6;
     static final String BEGIN = "<!-- face-finder:begin -->";
     static final String END = "<!-- face-finder:end -->";
-    static final String USAGE = """
-            Usage: ./maskgate model finder-card --finder FILE --classifier FILE --finder-eval FILE --haar-eval FILE
-                                                --out DIR [--report FILE=models/REPORT.md] [--training FILE]
-              --finder-eval/--haar-eval  files holding the output of evaluate-door --json (the JSON line is read)
-              --training FILE            the finder's training.log (copied beside the card as training-log.txt)
-            """;
+
+    /** The options of {@code model finder-card}; {@link #call} is where the files are read and written. */
+    @Command(name = "maskgate model finder-card", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Write the finder's model-card.json and its section of models/REPORT.md.")
+    static final class Options extends WorkCommand<Options> {
+        @Option(names = "--finder", required = true, paramLabel = "FILE")
+        Path finder;
+
+        @Option(names = "--classifier", required = true, paramLabel = "FILE")
+        Path classifier;
+
+        @Option(names = "--finder-eval", required = true, paramLabel = "FILE",
+                description = "output of evaluate-door --json for the finder (the JSON line is read)")
+        Path finderEval;
+
+        @Option(names = "--haar-eval", required = true, paramLabel = "FILE",
+                description = "output of evaluate-door --json for the Haar baseline")
+        Path haarEval;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "the finder's model folder")
+        Path out;
+
+        @Option(names = "--report", defaultValue = "models/REPORT.md", paramLabel = "FILE",
+                description = "default ${DEFAULT-VALUE}")
+        Path report;
+
+        @Option(names = "--training", paramLabel = "FILE",
+                description = "the finder's training.log (copied beside the card as training-log.txt)")
+        Path training;
+
+        @Option(names = "--note", paramLabel = "TEXT", description = "a note for the card")
+        String note;
+
+        Options(CommandLines.Work<Options> work) {
+            super(work);
+        }
+    }
 
     private FinderCardCli() {
     }
 
     public static void main(String[] argv) {
-        try {
-            String[] rest = argv.length > 0 && argv[0].equals("finder-card")
-                    ? java.util.Arrays.copyOfRange(argv, 1, argv.length) : argv;
-            Args a = Args.parse(rest, Set.of("finder", "classifier", "finder-eval", "haar-eval", "out", "report",
-                    "training", "note"), Set.of("help"));
-            if (a.flag("help")) {
-                System.out.print(USAGE);
-                return;
-            }
-            write(Path.of(req(a, "finder")), Path.of(req(a, "classifier")), Path.of(req(a, "finder-eval")),
-                    Path.of(req(a, "haar-eval")), Path.of(req(a, "out")),
-                    Path.of(a.get("report", "models/REPORT.md")), a.get("training") == null ? null : Path.of(a.get("training")),
-                    a.get("note"));
-        } catch (IllegalArgumentException e) {
-            System.err.println("maskgate model finder-card: " + e.getMessage());
-            System.err.print(USAGE);
-            System.exit(2);
-        } catch (IOException | ModelFormatException e) {
-            System.err.println("maskgate model finder-card: " + e.getMessage());
-            System.exit(1);
-        }
-    }
-
-    private static String req(Args a, String k) {
-        String v = a.get(k);
-        if (v == null) {
-            throw new IllegalArgumentException("missing required option --" + k);
-        }
-        return v;
+        String[] rest = argv.length > 0 && argv[0].equals("finder-card")
+                ? java.util.Arrays.copyOfRange(argv, 1, argv.length) : argv;
+        CommandLines.exit(new Options(o -> {
+            write(o.finder, o.classifier, o.finderEval, o.haarEval, o.out, o.report, o.training, o.note);
+            return 0;
+        }), rest, IllegalArgumentException.class);
     }
 
     static JsonNode evalJson(Path file) throws IOException {

@@ -1,7 +1,6 @@
 package io.maskgate.agent.fleet;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.maskgate.agent.Args;
 import io.maskgate.agent.actuator.ActuatorSimulator;
 import io.maskgate.agent.actuator.CommandHandler;
 import io.maskgate.agent.mqtt.BrokerSettings;
@@ -18,6 +17,8 @@ import io.maskgate.protocol.Signer;
 import io.maskgate.protocol.Topics;
 import io.maskgate.protocol.UnitStatus;
 import io.maskgate.agent.service.ServiceClient;
+import io.maskgate.tinyml.cli.CommandLines;
+import io.maskgate.tinyml.cli.WorkCommand;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,13 +26,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./maskgate fleet}: many door units and actuators in one JVM against a broker and a running service.
@@ -41,19 +43,59 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FleetMain {
 
-    static final String USAGE = """
-            Usage: ./maskgate fleet --units N --doors D --rate R --broker URL --service URL [options]
-              --units N          simulated door units (default 200)
-              --doors D          doors, each with an actuator simulator (default 50)
-              --rate R           total decisions per second (default 5000)
-              --mask-ratio X     share of MASK decisions (default 1.0; the rest NO_MASK, which must never unlock)
-              --duration-s S     measured seconds (default 30) after --warmup-s W (default 15)
-              --broker URL       MQTT broker the service uses (tcp://host:port, or ssl://host:port)
-              --ca-file F        ssl:// brokers: PEM CA the broker's certificate must chain to
-              --service URL      service base URL (e.g. http://127.0.0.1:8080)
-              --admin-user U     ADMIN user; password from env MASKGATE_ADMIN_PASSWORD
-              --publish-only     no service: random keys, no actuators; measures only the units' publishing
-            """;
+    /** The options of {@code ./maskgate fleet}; {@link #call} is where the fleet starts. */
+    @Command(name = "maskgate fleet", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Many simulated door units and actuators against a broker and a running service "
+                    + "(device-agent/README.md).")
+    static final class Options extends WorkCommand<Options> {
+        @Option(names = "--units", defaultValue = "200", paramLabel = "N",
+                description = "simulated door units (default ${DEFAULT-VALUE})")
+        int units;
+
+        @Option(names = "--doors", defaultValue = "50", paramLabel = "D",
+                description = "doors, each with an actuator simulator (default ${DEFAULT-VALUE})")
+        int doors;
+
+        @Option(names = "--rate", defaultValue = "5000", paramLabel = "R",
+                description = "total decisions per second (default ${DEFAULT-VALUE})")
+        double rate;
+
+        @Option(names = "--mask-ratio", defaultValue = "1.0", paramLabel = "X", description = "share of MASK "
+                + "decisions (default ${DEFAULT-VALUE}; the rest NO_MASK, which must never unlock)")
+        double maskRatio;
+
+        @Option(names = "--duration-s", defaultValue = "30", paramLabel = "S",
+                description = "measured seconds (default ${DEFAULT-VALUE})")
+        int durationS;
+
+        @Option(names = "--warmup-s", defaultValue = "15", paramLabel = "W",
+                description = "seconds before measuring (default ${DEFAULT-VALUE})")
+        int warmupS;
+
+        @Option(names = "--broker", required = true, paramLabel = "URL",
+                description = "MQTT broker the service uses (tcp://host:port, or ssl://host:port)")
+        String broker;
+
+        @Option(names = "--ca-file", paramLabel = "F",
+                description = "ssl:// brokers: PEM CA the broker's certificate must chain to")
+        java.nio.file.Path caFile;
+
+        @Option(names = "--service", paramLabel = "URL",
+                description = "service base URL (e.g. http://127.0.0.1:8080); required unless --publish-only")
+        String service;
+
+        @Option(names = "--admin-user", defaultValue = "admin", paramLabel = "U",
+                description = "ADMIN user; password from env MASKGATE_ADMIN_PASSWORD")
+        String adminUser;
+
+        @Option(names = "--publish-only", description = "no service: random keys, no actuators; measures only "
+                + "the units' publishing")
+        boolean publishOnly;
+
+        Options(CommandLines.Work<Options> work) {
+            super(work);
+        }
+    }
 
     private FleetMain() {
     }
@@ -61,55 +103,47 @@ public final class FleetMain {
     record Unit(String id, String door, HmacKey key, MqttLink link, AtomicLong seq) {
     }
 
-    public static void main(String[] argv) throws Exception {
-        Args args;
-        try {
-            args = Args.parse(argv, Set.of("units", "doors", "rate", "mask-ratio", "duration-s", "warmup-s", "broker",
-                    "service", "admin-user", "ca-file"), Set.of("help", "publish-only"));
-            if (args.flag("help")) {
-                System.out.print(USAGE);
-                return;
-            }
-            args.require("broker");
-            if (args.flag("publish-only")) {
-                run(args, null);
-                return;
-            }
-            args.require("service");
-        } catch (IllegalArgumentException e) {
-            System.err.println("maskgate fleet: " + e.getMessage());
-            System.err.print(USAGE);
-            System.exit(2);
-            return;
+    public static void main(String[] argv) {
+        CommandLines.exit(new Options(FleetMain::start), argv, IllegalArgumentException.class);
+    }
+
+    /** Connects to the service (unless --publish-only) and runs the fleet. */
+    static int start(Options args) throws Exception {
+        if (args.publishOnly) {
+            run(args, null);
+            return 0;
+        }
+        if (args.service == null) {
+            throw new IllegalArgumentException("--service is required");
         }
         String password = System.getenv("MASKGATE_ADMIN_PASSWORD");
         if (password == null) {
             System.err.println("maskgate fleet: set MASKGATE_ADMIN_PASSWORD for --admin-user");
-            System.exit(2);
+            return 2;
         }
-        run(args, new ServiceClient(args.require("service"), args.get("admin-user", "admin"), password.toCharArray()));
+        run(args, new ServiceClient(args.service, args.adminUser, password.toCharArray()));
+        return 0;
     }
 
     /** @param service null in --publish-only mode (local random keys, no actuators, no latency) */
-    static void run(Args args, ServiceClient service) throws Exception {
-        int unitCount = args.intValue("units", 200);
-        int doorCount = args.intValue("doors", 50);
-        double rate = args.doubleValue("rate", 5000);
-        double maskRatio = args.doubleValue("mask-ratio", 1.0);
-        int warmup = args.intValue("warmup-s", 15);
-        int duration = args.intValue("duration-s", 30);
+    static void run(Options args, ServiceClient service) throws Exception {
+        int unitCount = args.units;
+        int doorCount = args.doors;
+        double rate = args.rate;
+        double maskRatio = args.maskRatio;
+        int warmup = args.warmupS;
+        int duration = args.durationS;
         if (unitCount < 1 || doorCount < 1 || doorCount > unitCount || rate <= 0) {
             throw new IllegalArgumentException("need units >= doors >= 1 and rate > 0");
         }
-        BrokerSettings broker = new BrokerSettings(args.require("broker"), null, null,
-                args.get("ca-file") == null ? null : java.nio.file.Path.of(args.get("ca-file")), null);
+        BrokerSettings broker = new BrokerSettings(args.broker, null, null, args.caFile, null);
         Clock clock = Clock.systemUTC();
         MessageCodec codec = new MessageCodec();
         String run = "f" + UUID.randomUUID().toString().substring(0, 6);
 
         if (service != null) {
             System.out.printf("fleet %s: registering %d doors and %d units with %s%n", run, doorCount, unitCount,
-                    args.get("service"));
+                    args.service);
         }
         Map<String, ConcurrentLinkedQueue<Long>> pendingMask = new HashMap<>();
         LatencyRecorder latency = new LatencyRecorder(200_000);

@@ -1,12 +1,13 @@
 package io.maskgate.agent.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.maskgate.agent.Args;
 import io.maskgate.agent.inference.ModelLocator;
 import io.maskgate.agent.mqtt.BrokerSettings;
 import io.maskgate.agent.service.ServiceClient;
 import io.maskgate.protocol.FleetKey;
 import io.maskgate.protocol.HmacKey;
+import io.maskgate.tinyml.cli.CommandLines;
+import io.maskgate.tinyml.cli.WorkCommand;
 import io.maskgate.tinyml.model.Quantization;
 import io.maskgate.tinyml.model.TensorSpec;
 import io.maskgate.tinyml.model.TensorType;
@@ -23,8 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./maskgate bench rollout}: time to deliver, verify, activate and self-test a model on N simulated units
@@ -34,25 +36,40 @@ import java.util.UUID;
  */
 public final class RolloutBench {
 
-    static final String USAGE = """
-            Usage: ./maskgate bench rollout [--units N] [--model-kb K] [--units-per-connection C]
-              --units N                 simulated units (default 1000)
-              --model-kb K              model size: the shipped model padded with an unused constant (default 138)
-              --units-per-connection C  units sharing one MQTT connection (default 25)
-            """;
+    /** The options of {@code ./maskgate bench rollout}; {@link #call} is where the service starts. */
+    @Command(name = "maskgate bench rollout", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "OTA rollout of a model to simulated units through a freshly started service: time, "
+                    + "broker messages/s (device-agent/README.md).")
+    static final class Options extends WorkCommand<Options> {
+        @Option(names = "--units", defaultValue = "1000", paramLabel = "N",
+                description = "simulated units (default ${DEFAULT-VALUE})")
+        int units;
+
+        @Option(names = "--model-kb", defaultValue = "138", paramLabel = "K", description = "model size: the "
+                + "shipped model padded with an unused constant (default ${DEFAULT-VALUE})")
+        int modelKb;
+
+        @Option(names = "--units-per-connection", defaultValue = "25", paramLabel = "C",
+                description = "units sharing one MQTT connection (default ${DEFAULT-VALUE})")
+        int unitsPerConnection;
+
+        Options(CommandLines.Work<Options> work) {
+            super(work);
+        }
+    }
 
     private RolloutBench() {
     }
 
-    public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("units", "model-kb", "units-per-connection"), Set.of("help"));
-        if (args.flag("help")) {
-            System.out.print(USAGE);
-            return;
-        }
-        int n = args.intValue("units", 1000);
-        int kb = args.intValue("model-kb", 138);
-        int perConnection = args.intValue("units-per-connection", 25);
+    public static void main(String[] argv) {
+        CommandLines.exit(new Options(RolloutBench::bench), argv);
+    }
+
+    /** Starts the service as a child process, runs the rollout, stops the service. */
+    static int bench(Options args) throws Exception {
+        int n = args.units;
+        int kb = args.modelKb;
+        int perConnection = args.unitsPerConnection;
         Path home = ModelLocator.home();
         Path shipped = home.resolve("models/maskgate-tiny-v1");
         Path var = Files.createTempDirectory("maskgate-bench-rollout");
@@ -77,6 +94,7 @@ public final class RolloutBench {
             service.destroy();
             service.waitFor();
         }
+        return 0;
     }
 
     private static void run(int n, int kb, int perConnection, String base, String brokerUrl, String password,

@@ -9,6 +9,7 @@ import io.maskgate.tinyml.model.ModelFormatException;
 import io.maskgate.tinyml.model.TfliteModel;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +19,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./maskgate model inspect|run|evaluate}: look inside a model, classify one image, or measure a model on a
  * labelled folder, with the same preprocessing and arithmetic as the door units. With --json the last line is
- * one JSON object. Exit codes: 0 ok, 2 usage or input error.
+ * one JSON object. Exit codes: 0 ok, 2 usage or input error. picocli parses; {@link #run} reaches a
+ * subcommand's {@code call()} (where the model is read) only when no --help was asked.
  */
+@Command(name = "maskgate model", mixinStandardHelpOptions = true,
+        description = "Read, run and evaluate an int8 .tflite model (see tinyml/README.md).")
 public final class ModelCli {
     private final PrintStream out;
 
@@ -49,58 +57,112 @@ public final class ModelCli {
         }
     }
 
-    int run(String[] args) throws UsageException, ModelFormatException, IOException {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            out.println(usage());
-            return args.length == 0 ? 2 : 0;
-        }
-        String cmd = args[0];
-        Map<String, String> opts = new LinkedHashMap<>();
-        boolean json = false;
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--json")) {
-                json = true;
-            } else if (a.equals("--help") || a.equals("-h")) {
-                out.println(usage());
-                return 0;
-            } else if (a.startsWith("--") && i + 1 < args.length) {
-                opts.put(a.substring(2), args[++i]);
-            } else {
-                throw new UsageException("unexpected argument '" + a + "'\n" + usage());
+    /** The options every subcommand takes. */
+    static final class ModelOptions {
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "int8 .tflite model")
+        Path model;
+
+        @Option(names = "--json", description = "also print one JSON object as the last line")
+        boolean json;
+    }
+
+    /** --arithmetic: the rounding rules to run with. */
+    static final class ArithmeticOption {
+        @Option(names = "--arithmetic", defaultValue = "tflm", paramLabel = "tflm|tflite",
+                description = "tflm (default) = TensorFlow Lite Micro's fixed-point rules, what the door cameras "
+                        + "run; tflite = desktop TensorFlow Lite's rounding (cross-checks only)")
+        String arithmetic;
+    }
+
+    /** A subcommand: {@link #call} reads the model, then does the subcommand's work. */
+    abstract class Subcommand {
+        @Mixin
+        ModelOptions options = new ModelOptions();
+
+        int call() throws UsageException, ModelFormatException, IOException {
+            Path modelPath = options.model;
+            if (!Files.isRegularFile(modelPath)) {
+                throw new UsageException("model file not found: " + modelPath);
             }
+            return work(TfliteModel.read(modelPath), modelPath);
         }
-        Path modelPath = Path.of(require(opts, "model"));
-        if (!Files.isRegularFile(modelPath)) {
-            throw new UsageException("model file not found: " + modelPath);
-        }
-        TfliteModel model = TfliteModel.read(modelPath);
-        switch (cmd) {
-            case "inspect":
-                return inspect(model, json);
-            case "run":
-                return runImage(model, modelPath, Path.of(require(opts, "image")), arithmetic(opts), json);
-            case "evaluate":
-                return evaluate(model, modelPath, Path.of(require(opts, "data")), threshold(opts), arithmetic(opts),
-                        json);
-            default:
-                throw new UsageException("unknown subcommand '" + cmd + "'\n" + usage());
+
+        abstract int work(TfliteModel model, Path modelPath) throws UsageException, ModelFormatException,
+                IOException;
+    }
+
+    @Command(name = "inspect", mixinStandardHelpOptions = true,
+            description = "Ops, tensors, parameters, MACs and arena size of a model.")
+    final class Inspect extends Subcommand {
+        @Override
+        int work(TfliteModel model, Path modelPath) throws ModelFormatException {
+            return inspect(model, options.json);
         }
     }
 
-    private static String usage() {
-        return "usage: model inspect  --model FILE [--json]\n"
-                + "       model run      --model FILE --image IMG [--arithmetic tflm|tflite] [--json]\n"
-                + "       model evaluate --model FILE --data DIR [--threshold P] [--arithmetic tflm|tflite] [--json]\n"
-                + "                      (DIR/<label>/ images; see tinyml/README.md; --threshold: single-output models,\n"
-                + "                      mask when p >= P, default 0.5; 0.7 is a door's default minimum score of 700)\n"
-                + "       --arithmetic: tflm (default) = TensorFlow Lite Micro's fixed-point rules, what the door\n"
-                + "                      cameras run; tflite = desktop TensorFlow Lite's rounding (cross-checks only)";
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Classify one image.")
+    final class RunImage extends Subcommand {
+        @Option(names = "--image", required = true, paramLabel = "IMG", description = "image file")
+        Path image;
+
+        @Mixin
+        ArithmeticOption arithmetic = new ArithmeticOption();
+
+        @Override
+        int work(TfliteModel model, Path modelPath) throws UsageException, ModelFormatException, IOException {
+            return runImage(model, modelPath, image, arithmetic(arithmetic.arithmetic), options.json);
+        }
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Accuracy, per-class precision/recall/F1 and confusion on DIR/<label>/ images.")
+    final class Evaluate extends Subcommand {
+        @Option(names = "--data", required = true, paramLabel = "DIR",
+                description = "labelled folder: DIR/<label>/ images (see tinyml/README.md)")
+        Path data;
+
+        @Option(names = "--threshold", paramLabel = "P", description = "single-output models: mask when p >= P "
+                + "(default 0.5; 0.7 is a door's default minimum score of 700)")
+        String threshold;
+
+        @Mixin
+        ArithmeticOption arithmetic = new ArithmeticOption();
+
+        @Override
+        int work(TfliteModel model, Path modelPath) throws UsageException, ModelFormatException, IOException {
+            return evaluate(model, modelPath, data, threshold(threshold), arithmetic(arithmetic.arithmetic),
+                    options.json);
+        }
+    }
+
+    /** The parser: this command with its three subcommands, help printed to {@link #out}. */
+    CommandLine commandLine() {
+        CommandLine cl = new CommandLine(this).addSubcommand(new Inspect()).addSubcommand(new RunImage())
+                .addSubcommand(new Evaluate());
+        cl.setOut(new PrintWriter(out, true));
+        return cl;
+    }
+
+    int run(String[] args) throws UsageException, ModelFormatException, IOException {
+        CommandLine cl = commandLine();
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage() + "\n" + e.getCommandLine().getUsageMessage());
+        }
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) {
+            return help;
+        }
+        if (!parsed.hasSubcommand()) {
+            throw new UsageException("missing subcommand: inspect, run or evaluate\n" + cl.getUsageMessage());
+        }
+        return ((Subcommand) parsed.subcommand().commandSpec().userObject()).call();
     }
 
     /** --arithmetic tflm (default, the camera's) or tflite (desktop TensorFlow Lite's rounding). */
-    static Arithmetic arithmetic(Map<String, String> opts) throws UsageException {
-        String v = opts.getOrDefault("arithmetic", "tflm");
+    static Arithmetic arithmetic(String v) throws UsageException {
         return switch (v.toLowerCase(java.util.Locale.ROOT)) {
             case "tflm" -> Arithmetic.TFLM;
             case "tflite" -> Arithmetic.TFLITE_REFERENCE;
@@ -108,8 +170,7 @@ public final class ModelCli {
         };
     }
 
-    private static float threshold(Map<String, String> opts) throws UsageException {
-        String v = opts.get("threshold");
+    private static float threshold(String v) throws UsageException {
         if (v == null) {
             return 0.5f;
         }
@@ -122,14 +183,6 @@ public final class ModelCli {
             // reported below
         }
         throw new UsageException("--threshold must be a probability in (0, 1], got '" + v + "'");
-    }
-
-    private static String require(Map<String, String> opts, String key) throws UsageException {
-        String v = opts.get(key);
-        if (v == null) {
-            throw new UsageException("missing --" + key + "\n" + usage());
-        }
-        return v;
     }
 
     // ---- inspect ---------------------------------------------------------------------------------------------

@@ -177,4 +177,35 @@ class ModelCliTest {
                 model.toString(), "--image", img, "--arithmetic", "cmsis"}));
         assertTrue(bad.getMessage().contains("tflm or tflite"), bad.getMessage());
     }
+
+    @Test
+    void helpOfEverySubcommandPrintsItsOptionsAndReadsNoModel(@TempDir Path dir) throws Exception {
+        String missing = dir.resolve("missing.tflite").toString();
+        assertTrue(run("--help").contains("inspect") && run("-h").contains("evaluate"));
+        // without --help each of these would fail with "model file not found": help stops before call()
+        String inspect = run("inspect", "--model", missing, "--help");
+        assertTrue(inspect.startsWith("Usage: maskgate model inspect") && inspect.contains("--json"), inspect);
+        String image = run("run", "--model", missing, "-h");
+        assertTrue(image.contains("--image") && image.contains("--arithmetic"), image);
+        String evaluate = run("evaluate", "--help");
+        assertTrue(evaluate.contains("--data") && evaluate.contains("--threshold") && evaluate.contains("--model"),
+                evaluate);
+        ModelCli cli = new ModelCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThrows(ModelCli.UsageException.class, () -> cli.run(new String[] {"inspect", "--model", missing}));
+    }
+
+    @Test
+    void badOptionsAndMissingSubcommandAreUsageErrors(@TempDir Path dir) throws Exception {
+        Path model = redDetector(dir);
+        ModelCli cli = new ModelCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Exception unknown = assertThrows(ModelCli.UsageException.class,
+                () -> cli.run(new String[] {"inspect", "--model", model.toString(), "--bogus"}));
+        assertTrue(unknown.getMessage().contains("--bogus") && unknown.getMessage().contains("Usage:"),
+                unknown.getMessage());
+        Exception required = assertThrows(ModelCli.UsageException.class,
+                () -> cli.run(new String[] {"run", "--model", model.toString()}));
+        assertTrue(required.getMessage().contains("--image"), required.getMessage());
+        Exception none = assertThrows(ModelCli.UsageException.class, () -> cli.run(new String[0]));
+        assertTrue(none.getMessage().contains("missing subcommand"), none.getMessage());
+    }
 }

@@ -16,23 +16,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Subcommands other than train (quantize, report, evaluate-float). */
+/** Subcommands other than train (quantize, report, evaluate-float): their options; work starts in call(). */
 final class Commands {
     private Commands() {
-    }
-
-    static boolean dispatch(String sub, String[] args, PrintStream out) throws IOException {
-        switch (sub) {
-            case "evaluate-float" -> evaluateFloat(args, out);
-            case "quantize" -> quantize(args, out);
-            case "report" -> report(args, out);
-            default -> {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -40,13 +30,42 @@ final class Commands {
      * calibrated on N seeded training images, written with tinyml's writer, then checked against the float model
      * on the validation split.
      */
-    static PostTrainingQuantization.Result quantize(String[] argv, PrintStream out) throws IOException {
-        Args a = new Args("quantize", argv, 1, Set.of("saved-model", "out", "data", "calibration", "seed"), Set.of());
-        Path model = Path.of(a.required("saved-model"));
-        Path file = Path.of(a.required("out"));
-        Path data = a.has("data") ? Path.of(a.get("data", "")) : DataPaths.datasets().resolve("facemask-12k");
-        int calibration = a.intValue("calibration", 500, 1);
-        long seed = a.longValue("seed", 42);
+    @Command(name = "quantize", mixinStandardHelpOptions = true,
+            description = "Full-integer post-training quantisation of a SavedModel to an int8 .tflite.")
+    static final class Quantize implements Callable<Integer> {
+        private final PrintStream out;
+
+        @Option(names = "--saved-model", required = true, paramLabel = "DIR")
+        Path model;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE")
+        Path file;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "facemask-12k root (calibration: train, "
+                + "check: val)")
+        Path data;
+
+        @Option(names = "--calibration", defaultValue = "500", paramLabel = "N",
+                description = "calibration images (default ${DEFAULT-VALUE})")
+        int calibration;
+
+        @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "default ${DEFAULT-VALUE}")
+        long seed;
+
+        Quantize(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            quantize(model, file, data != null ? data : DataPaths.datasets().resolve("facemask-12k"),
+                    TrainCommand.atLeast("calibration", calibration, 1), seed, out);
+            return 0;
+        }
+    }
+
+    static PostTrainingQuantization.Result quantize(Path model, Path file, Path data, int calibration, long seed,
+                                                    PrintStream out) throws IOException {
         try (FloatModel m = FloatModel.load(model)) {
             ImageSet train = ImageSet.load(data.resolve("train"));
             PostTrainingQuantization.Result r = PostTrainingQuantization.run(m, train, calibration, seed, file);
@@ -75,24 +94,70 @@ final class Commands {
     }
 
     /** {@code report [--models DIR] [--out FILE] [--data DIR]}: regenerates metrics, model card and REPORT.md. */
-    static void report(String[] argv, PrintStream out) throws IOException {
-        Args a = new Args("report", argv, 1, Set.of("models", "out", "data", "retrain", "variants", "retrain-v2",
-                        "retrain-of"),
-                Set.of("door-only", "rescore"));
-        Path models = Path.of(a.get("models", DataPaths.repoRoot().resolve("models").toString()));
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Regenerate the metrics, model cards and models/REPORT.md (with its door section).")
+    static final class Report implements Callable<Integer> {
+        private final PrintStream out;
+
+        @Option(names = "--models", paramLabel = "DIR", description = "default: models/ of the repository")
+        Path models;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "default: MODELS/REPORT.md")
+        Path report;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "datasets root (default $MASKGATE_DATA)")
+        Path data;
+
+        @Option(names = "--retrain", paramLabel = "DIR",
+                description = "also evaluate a second tiny training (reproducibility line)")
+        Path retrain;
+
+        @Option(names = "--variants", paramLabel = "NAME=DIR[,NAME=DIR...]",
+                description = "v2 ablation runs (kept outside git) to measure")
+        String variants = "";
+
+        @Option(names = "--retrain-v2", paramLabel = "DIR", description = "a retrain of v2 (or of a variant) with "
+                + "its recorded recipe and seed: reproducibility line")
+        Path retrainV2;
+
+        @Option(names = "--retrain-of", paramLabel = "NAME", description = "what --retrain-v2 retrained "
+                + "(default ${DEFAULT-VALUE})")
+        String retrainOf = io.maskgate.trainer.report.door.DoorReport.V2;
+
+        @Option(names = "--door-only", description = "only regenerate the door section (rows of unchanged model "
+                + "files are reused from models/metrics/door/)")
+        boolean doorOnly;
+
+        @Option(names = "--rescore",
+                description = "door section: score every model again (no rows reused from models/metrics/door/)")
+        boolean rescore;
+
+        Report(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            report(this, out);
+            return 0;
+        }
+    }
+
+    static void report(Report a, PrintStream out) throws IOException {
+        Path models = a.models != null ? a.models : DataPaths.repoRoot().resolve("models");
         if (!java.nio.file.Files.isDirectory(models)) {
             throw new io.maskgate.trainer.data.DataException("models folder not found: " + models);
         }
-        Path data = a.has("data") ? Path.of(a.get("data", "")) : DataPaths.datasets();
-        Path report = Path.of(a.get("out", models.resolve("REPORT.md").toString()));
+        Path data = a.data != null ? a.data : DataPaths.datasets();
+        Path report = a.report != null ? a.report : models.resolve("REPORT.md");
         ImageSet test = ImageSet.load(data.resolve("facemask-12k").resolve("test"));
         ImageSet obs = ImageSet.load(data.resolve("observations"));
         ReportGenerator gen = new ReportGenerator(models, test, obs, out);
-        if (a.has("retrain")) {
-            gen.withRetrain(Path.of(a.get("retrain", "")));
+        if (a.retrain != null) {
+            gen.withRetrain(a.retrain);
         }
         java.util.Map<String, Path> variants = new java.util.LinkedHashMap<>();
-        for (String v : a.get("variants", "").split(",")) {
+        for (String v : a.variants.split(",")) {
             if (v.isBlank()) {
                 continue;
             }
@@ -102,14 +167,13 @@ final class Commands {
             }
             variants.put(v.substring(0, eq).trim(), Path.of(v.substring(eq + 1).trim()));
         }
-        if (!a.has("door-only")) {
+        if (!a.doorOnly) {
             gen.generate(report);
         } else if (!java.nio.file.Files.isRegularFile(report)) {
             throw new io.maskgate.trainer.data.DataException("--door-only needs an existing " + report);
         }
-        var door = new io.maskgate.trainer.report.door.DoorReport(models, data, out).rescoringAll(a.has("rescore"))
-                .generate(variants, a.has("retrain-v2") ? Path.of(a.get("retrain-v2", "")) : null,
-                        a.get("retrain-of", io.maskgate.trainer.report.door.DoorReport.V2));
+        var door = new io.maskgate.trainer.report.door.DoorReport(models, data, out).rescoringAll(a.rescore)
+                .generate(variants, a.retrainV2, a.retrainOf);
         String head = java.nio.file.Files.readString(report, java.nio.charset.StandardCharsets.UTF_8);
         int cut = head.indexOf(io.maskgate.trainer.report.door.DoorReport.SECTION);
         java.nio.file.Files.writeString(report, (cut < 0 ? head : head.substring(0, cut)) + door.markdown(),
@@ -118,14 +182,36 @@ final class Commands {
     }
 
     /** {@code evaluate-float --saved-model DIR --data DIR [--json]}: float SavedModel metrics on a labelled folder. */
-    static void evaluateFloat(String[] argv, PrintStream out) {
-        Args a = new Args("evaluate-float", argv, 1, Set.of("saved-model", "data"), Set.of("json"));
-        Path model = Path.of(a.required("saved-model"));
-        Path data = Path.of(a.required("data"));
+    @Command(name = "evaluate-float", mixinStandardHelpOptions = true,
+            description = "Metrics of a float SavedModel on a labelled folder (DIR/mask, DIR/no_mask).")
+    static final class EvaluateFloat implements Callable<Integer> {
+        private final PrintStream out;
+
+        @Option(names = "--saved-model", required = true, paramLabel = "DIR")
+        Path model;
+
+        @Option(names = "--data", required = true, paramLabel = "DIR")
+        Path data;
+
+        @Option(names = "--json", description = "one JSON line instead of the summary")
+        boolean json;
+
+        EvaluateFloat(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            evaluateFloat(model, data, json, out);
+            return 0;
+        }
+    }
+
+    static void evaluateFloat(Path model, Path data, boolean json, PrintStream out) {
         ImageSet set = ImageSet.load(data);
         try (FloatModel m = FloatModel.load(model)) {
             Metrics r = FloatEvaluation.run(m, set).metrics();
-            if (a.has("json")) {
+            if (json) {
                 out.println(((com.fasterxml.jackson.databind.node.ObjectNode) TrainCommand.json().valueToTree(r)).put("accuracy", r.accuracy()).toString());
             } else {
                 out.printf(Locale.ROOT, "%s on %s: %d images, accuracy %.2f%%; mask P %.4f R %.4f F1 %.4f; "

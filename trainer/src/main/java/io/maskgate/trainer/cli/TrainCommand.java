@@ -22,18 +22,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code model train --arch A --epochs N --seed S --out DIR [--data DIR] [--limit N] [--threads T]}:
  * trains, exports {@code DIR/saved_model} and writes {@code DIR/training.json}.
  */
 public final class TrainCommand {
-    static final Set<String> OPTIONS = Set.of("arch", "epochs", "seed", "out", "data", "limit", "threads",
-            "augment", "extra-train", "extra-weight", "extra-val", "incorrect", "paste-masks", "paste-chin",
-            "snapshot-epochs", "time-budget");
-    static final Set<String> FLAGS = Set.of("balance");
-
     /** The data options beyond the v1 recipe; {@link #v1()} is what the shipped v1 model was trained with. */
     public record DataOptions(List<Path> extraTrain, int extraWeight, List<Path> extraVal, boolean incorrectAsNoMask,
                               double pasteMasks, double pasteChin, boolean balance, List<Integer> snapshotEpochs,
@@ -46,31 +43,115 @@ public final class TrainCommand {
     private TrainCommand() {
     }
 
-    public static TrainingRecord run(String[] argv, PrintStream out) throws IOException {
-        Args a = new Args("train", argv, 1, OPTIONS, FLAGS);
-        Network net = Architectures.byName(a.required("arch"));
-        int epochs = a.intValue("epochs", 30, 1);
-        long seed = a.longValue("seed", 42);
-        Path outDir = Path.of(a.required("out"));
-        Path data = a.has("data") ? Path.of(a.get("data", "")) : DataPaths.datasets().resolve("facemask-12k");
-        int limit = a.intValue("limit", Integer.MAX_VALUE, 1);
-        TrainConfig d = TrainConfig.defaults(net.arch(), epochs, seed);
-        int threads = a.intValue("threads", d.intraOpThreads(), 1);
-        TrainConfig cfg = d.with(threads, Augmenter.Preset.byName(a.get("augment", "camera")));
-        String incorrect = a.get("incorrect", "skip");
-        if (!incorrect.equals("skip") && !incorrect.equals("no_mask")) {
-            throw new UsageException("--incorrect must be skip or no_mask, got '" + incorrect + "'");
+    /** {@code model train}: the options; {@link #call} is where training starts. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train with TensorFlow Java, export DIR/saved_model and write DIR/training.json.")
+    static final class Train implements Callable<Integer> {
+        private final PrintStream out;
+
+        @Option(names = "--arch", required = true, paramLabel = "tiny|squeezenet|squeezenet-mod")
+        String arch;
+
+        @Option(names = "--epochs", defaultValue = "30", paramLabel = "N", description = "default ${DEFAULT-VALUE}")
+        int epochs;
+
+        @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "default ${DEFAULT-VALUE}")
+        long seed;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR")
+        Path outDir;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "facemask-12k root (default: "
+                + "$MASKGATE_DATA/facemask-12k)")
+        Path data;
+
+        @Option(names = "--limit", paramLabel = "N", description = "at most N images per class (short runs, CI)")
+        Integer limit;
+
+        @Option(names = "--threads", paramLabel = "T",
+                description = "TensorFlow intra-op threads (default 1 = bit-reproducible)")
+        Integer threads;
+
+        @Option(names = "--augment", defaultValue = "camera", paramLabel = "camera|geometry|strong",
+                description = "camera (default, v1's recipe) | geometry | strong (v2)")
+        String augment;
+
+        @Option(names = "--extra-train", split = ",", paramLabel = "DIR", description = "more training folders "
+                + "laid out like the datasets (mask/, no_mask/, optional incorrect/)")
+        List<Path> extraTrain;
+
+        @Option(names = "--extra-weight", defaultValue = "1", paramLabel = "N",
+                description = "each extra image is seen N times per epoch (default ${DEFAULT-VALUE})")
+        int extraWeight;
+
+        @Option(names = "--extra-val", split = ",", paramLabel = "DIR",
+                description = "more validation sets; epochs are then chosen on the mean balanced accuracy over all")
+        List<Path> extraVal;
+
+        @Option(names = "--incorrect", defaultValue = "skip", paramLabel = "skip|no_mask",
+                description = "train incorrect/ folders as no_mask (default ${DEFAULT-VALUE})")
+        String incorrect;
+
+        @Option(names = "--paste-masks", defaultValue = "0", paramLabel = "F",
+                description = "counterfactual masks painted on a fraction F of facemask-12k's no_mask train "
+                        + "faces (label mask)")
+        String pasteMasks;
+
+        @Option(names = "--paste-chin", defaultValue = "0", paramLabel = "F",
+                description = "chin masks below the nose on a fraction F of them (label no_mask)")
+        String pasteChin;
+
+        @Option(names = "--balance", description = "class-balanced sampling (minority images repeated)")
+        boolean balance;
+
+        @Option(names = "--snapshot-epochs", paramLabel = "K[,K...]", description = "also export the best of "
+                + "epochs 1..K to DIR/epoch-K/")
+        String snapshotEpochs = "";
+
+        @Option(names = "--time-budget", defaultValue = "0", paramLabel = "MIN",
+                description = "stop after the epoch that would overrun MIN minutes (0: none)")
+        int timeBudget;
+
+        Train(PrintStream out) {
+            this.out = out;
         }
-        DataOptions opts = new DataOptions(paths(a.get("extra-train", "")), a.intValue("extra-weight", 1, 1),
-                paths(a.get("extra-val", "")), incorrect.equals("no_mask"), fraction(a, "paste-masks"),
-                fraction(a, "paste-chin"), a.has("balance"), snapshots(a.get("snapshot-epochs", "")),
-                a.intValue("time-budget", 0, 0));
-        return train(net, cfg, data, limit, outDir, out, opts);
+
+        @Override
+        public Integer call() throws IOException {
+            train();
+            return 0;
+        }
+
+        TrainingRecord train() throws IOException {
+            Network net = Architectures.byName(arch);
+            atLeast("epochs", epochs, 1);
+            Path dir = data != null ? data : DataPaths.datasets().resolve("facemask-12k");
+            int perClass = limit == null ? Integer.MAX_VALUE : atLeast("limit", limit, 1);
+            TrainConfig d = TrainConfig.defaults(net.arch(), epochs, seed);
+            int t = threads == null ? d.intraOpThreads() : atLeast("threads", threads, 1);
+            TrainConfig cfg = d.with(t, Augmenter.Preset.byName(augment));
+            if (!incorrect.equals("skip") && !incorrect.equals("no_mask")) {
+                throw new UsageException("--incorrect must be skip or no_mask, got '" + incorrect + "'");
+            }
+            DataOptions opts = new DataOptions(orEmpty(extraTrain), atLeast("extra-weight", extraWeight, 1),
+                    orEmpty(extraVal),
+                    incorrect.equals("no_mask"), fraction("paste-masks", pasteMasks),
+                    fraction("paste-chin", pasteChin), balance, snapshots(snapshotEpochs),
+                    atLeast("time-budget", timeBudget, 0));
+            return TrainCommand.train(net, cfg, dir, perClass, outDir, out, opts);
+        }
     }
 
-    private static List<Path> paths(String csv) {
-        return csv.isBlank() ? List.of() : java.util.Arrays.stream(csv.split(",")).map(String::trim)
-                .filter(s -> !s.isEmpty()).map(Path::of).toList();
+    private static List<Path> orEmpty(List<Path> paths) {
+        return paths == null ? List.of() : paths;
+    }
+
+    /** {@code value} unless it is below {@code min}: a usage error naming the option. */
+    static int atLeast(String option, int value, int min) {
+        if (value < min) {
+            throw new UsageException("--" + option + " must be at least " + min + ", got " + value);
+        }
+        return value;
     }
 
     private static List<Integer> snapshots(String csv) {
@@ -82,8 +163,7 @@ public final class TrainCommand {
         }
     }
 
-    private static double fraction(Args a, String key) {
-        String v = a.get(key, "0");
+    private static double fraction(String key, String v) {
         try {
             double f = Double.parseDouble(v);
             if (!(f >= 0 && f <= 1)) {

@@ -1,28 +1,139 @@
 package io.maskgate.trainer.detect;
 
-import io.maskgate.trainer.data.DataException;
+import io.maskgate.tinyml.cli.CommandLines;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./maskgate model train-finder|quantize-finder}: the face finder's training and int8 export. Bad input
- * ends with a one-line error (exit 1), a usage error with exit 2.
+ * ends with a one-line error (exit 1), a usage error with exit 2; {@code --help} prints the usage and starts
+ * nothing.
  */
-public final class FinderCli {
-    static final String USAGE = """
-            Usage:
-              maskgate model train-finder    --out DIR [--data DIR (ilc-2021-scenes root)] [--epochs N=60]
-                                             [--arch finder-v2|finder-v1] [--pool N=6000 pre-rendered samples]
-                                             [--samples N=2048 per epoch] [--batch N=32] [--lr X=0.002]
-                                             [--seed S=42] [--threads T=1] [--deadline ISO-8601 instant]
-              maskgate model quantize-finder --weights FILE --out FILE [--arch A] [--data DIR] [--calibration N=300]
-            """;
+@Command(name = "maskgate model", mixinStandardHelpOptions = true,
+        description = "Train and quantise the face finder (trainer/README.md, face finder).")
+public final class FinderCli implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     private FinderCli() {
+    }
+
+    /** Where the scene photos are: --data, default $MASKGATE_DATA/ilc-2021-scenes. */
+    static class DataOption {
+        @Option(names = "--data", paramLabel = "DIR", description = "ilc-2021-scenes root (default: "
+                + "$MASKGATE_DATA/ilc-2021-scenes)")
+        Path data;
+
+        Path data() {
+            return data != null ? data : Path.of(defaultData());
+        }
+    }
+
+    @Command(name = "train-finder", mixinStandardHelpOptions = true, description = "Train the face finder.")
+    static final class Train implements Callable<Integer> {
+        private final PrintStream out;
+
+        @CommandLine.Mixin
+        DataOption data = new DataOption();
+
+        @Option(names = "--out", required = true, paramLabel = "DIR")
+        Path dir;
+
+        @Option(names = "--epochs", defaultValue = "60", paramLabel = "N", description = "default ${DEFAULT-VALUE}")
+        int epochs;
+
+        @Option(names = "--arch", defaultValue = "finder-v2", paramLabel = "finder-v2|finder-v1",
+                description = "default ${DEFAULT-VALUE}")
+        String arch;
+
+        @Option(names = "--pool", defaultValue = "6000", paramLabel = "N",
+                description = "pre-rendered samples (default ${DEFAULT-VALUE})")
+        int pool;
+
+        @Option(names = "--samples", defaultValue = "2048", paramLabel = "N",
+                description = "samples per epoch (default ${DEFAULT-VALUE})")
+        int samples;
+
+        @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "default ${DEFAULT-VALUE}")
+        int batch;
+
+        @Option(names = "--lr", defaultValue = "0.002", paramLabel = "X", description = "default ${DEFAULT-VALUE}")
+        double lr;
+
+        @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "default ${DEFAULT-VALUE}")
+        long seed;
+
+        @Option(names = "--threads", defaultValue = "1", paramLabel = "T", description = "default ${DEFAULT-VALUE}")
+        int threads;
+
+        @Option(names = "--deadline", paramLabel = "ISO-8601-INSTANT",
+                description = "stop before an epoch that would pass this instant; the cosine schedule then runs "
+                        + "on time, not epochs")
+        Instant deadline;
+
+        Train(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            FinderTrainer.Config cfg = new FinderTrainer.Config(atLeast1("epochs", epochs),
+                    atLeast1("samples", samples), atLeast1("batch", batch), lr, seed, atLeast1("threads", threads),
+                    deadline == null ? 0 : deadline.toEpochMilli(), atLeast1("pool", pool));
+            FinderNet net = FinderNet.byName(arch);
+            Path scenes = data.data();
+            out.printf("finder %s: %,d params, %,d MACs; loading scenes from %s%n", net.arch(),
+                    net.parameterCount(), net.macs(), scenes);
+            SceneSet train = SceneSet.load(scenes.resolve("train"));
+            SceneSet val = SceneSet.load(scenes.resolve("val"));
+            out.printf("train %d photos / %d faces, val %d photos / %d faces%n", train.scenes().size(),
+                    train.faceCount(), val.scenes().size(), val.faceCount());
+            new FinderTrainer(cfg, out).train(net, train, val, dir);
+            return 0;
+        }
+    }
+
+    @Command(name = "quantize-finder", mixinStandardHelpOptions = true,
+            description = "Quantise trained finder weights to an int8 .tflite.")
+    static final class Quantize implements Callable<Integer> {
+        private final PrintStream out;
+
+        @CommandLine.Mixin
+        DataOption data = new DataOption();
+
+        @Option(names = "--weights", required = true, paramLabel = "FILE")
+        Path weights;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE")
+        Path file;
+
+        @Option(names = "--arch", defaultValue = "finder-v2", paramLabel = "A", description = "default ${DEFAULT-VALUE}")
+        String arch;
+
+        @Option(names = "--calibration", defaultValue = "300", paramLabel = "N",
+                description = "calibration photos (default ${DEFAULT-VALUE})")
+        int calibration;
+
+        Quantize(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            FinderQuantization.run(FinderNet.byName(arch), weights, file, data.data(),
+                    atLeast1("calibration", calibration), out);
+            return 0;
+        }
     }
 
     public static void main(String[] args) {
@@ -30,44 +141,16 @@ public final class FinderCli {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        String sub = args.length == 0 ? "" : args[0];
-        try {
-            Map<String, String> o = options(args);
-            Path data = Path.of(o.getOrDefault("data", defaultData()));
-            switch (sub) {
-                case "train-finder" -> {
-                    Path dir = Path.of(required(o, "out"));
-                    long deadline = o.containsKey("deadline") ? Instant.parse(o.get("deadline")).toEpochMilli() : 0;
-                    FinderTrainer.Config cfg = new FinderTrainer.Config(intOf(o, "epochs", 60), intOf(o, "samples", 2048),
-                            intOf(o, "batch", 32), Double.parseDouble(o.getOrDefault("lr", "0.002")),
-                            Long.parseLong(o.getOrDefault("seed", "42")), intOf(o, "threads", 1), deadline,
-                            intOf(o, "pool", 6000));
-                    FinderNet net = FinderNet.byName(o.getOrDefault("arch", "finder-v2"));
-                    out.printf("finder %s: %,d params, %,d MACs; loading scenes from %s%n", net.arch(),
-                            net.parameterCount(), net.macs(), data);
-                    SceneSet train = SceneSet.load(data.resolve("train"));
-                    SceneSet val = SceneSet.load(data.resolve("val"));
-                    out.printf("train %d photos / %d faces, val %d photos / %d faces%n", train.scenes().size(),
-                            train.faceCount(), val.scenes().size(), val.faceCount());
-                    new FinderTrainer(cfg, out).train(net, train, val, dir);
-                }
-                case "quantize-finder" -> FinderQuantization.run(FinderNet.byName(o.getOrDefault("arch", "finder-v2")),
-                        Path.of(required(o, "weights")),
-                        Path.of(required(o, "out")), data, intOf(o, "calibration", 300), out);
-                default -> {
-                    err.print(USAGE);
-                    return 2;
-                }
-            }
-            return 0;
-        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
-            err.println("maskgate model " + sub + ": " + e.getMessage());
-            err.print(USAGE);
-            return 2;
-        } catch (DataException | IOException | java.io.UncheckedIOException e) {
-            err.println("maskgate model " + sub + ": " + e.getMessage());
-            return 1;
-        }
+        CommandLine cl = CommandLines.of(new CommandLine(new FinderCli()).addSubcommand(new Train(out))
+                .addSubcommand(new Quantize(out)), IllegalArgumentException.class);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        return CommandLines.missingSubcommand(spec);
     }
 
     private static String defaultData() {
@@ -75,28 +158,7 @@ public final class FinderCli {
         return (env == null || env.isBlank() ? "../shared/datasets" : env) + "/ilc-2021-scenes";
     }
 
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
-            }
-            o.put(args[i].substring(2), args[++i]);
-        }
-        return o;
-    }
-
-    private static String required(Map<String, String> o, String key) {
-        String v = o.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException("missing required option --" + key);
-        }
-        return v;
-    }
-
-    private static int intOf(Map<String, String> o, String key, int def) {
-        String v = o.get(key);
-        int n = v == null ? def : Integer.parseInt(v);
+    private static int atLeast1(String key, int n) {
         if (n < 1) {
             throw new IllegalArgumentException("--" + key + " must be at least 1");
         }

@@ -18,14 +18,14 @@ class TrainerCliTest {
     @TempDir
     Path tmp;
 
-    private record Outcome(int code, String err) {
+    private record Outcome(int code, String err, String out) {
     }
 
     private static Outcome run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = TrainerCli.run(args, new PrintStream(out), new PrintStream(err));
-        return new Outcome(code, err.toString(StandardCharsets.UTF_8));
+        return new Outcome(code, err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
     }
 
     private static void assertClear(Outcome o, String expected) {
@@ -105,12 +105,14 @@ class TrainerCliTest {
 
     @Test
     void missingArgumentsAndBadNumbers() {
-        assertClear(run("train", "--epochs", "1"), "missing required option --arch");
-        assertClear(run("train", "--arch", "tiny", "--epochs", "many", "--out", "x"), "--epochs must be an integer");
+        // picocli's wording since issue 15 (the same facts: which option, which value)
+        assertClear(run("train", "--epochs", "1"), "Missing required options: '--arch=");
+        assertClear(run("train", "--arch", "tiny", "--epochs", "many", "--out", "x"),
+                "Invalid value for option '--epochs': 'many' is not an int");
         assertClear(run("train", "--arch", "tiny", "--epochs", "0", "--out", "x"), "--epochs must be at least 1");
-        assertClear(run("train", "--arch"), "option --arch needs a value");
-        assertClear(run("quantize", "--saved-model", "x", "--out", "y", "--bogus", "1"), "unknown option --bogus");
-        assertClear(run("frobnicate"), "unknown subcommand 'frobnicate'");
+        assertClear(run("train", "--arch"), "Missing required parameter for option '--arch'");
+        assertClear(run("quantize", "--saved-model", "x", "--out", "y", "--bogus", "1"), "Unknown options: '--bogus'");
+        assertClear(run("frobnicate"), "Unmatched argument at index 0: 'frobnicate'");
         assertEquals(2, run().code());
     }
 
@@ -129,5 +131,28 @@ class TrainerCliTest {
     @Test
     void reportWithMissingModelsFolder() {
         assertClear(run("report", "--models", tmp.resolve("nothing").toString()), "models folder not found");
+    }
+
+    @Test
+    void helpOfEverySubcommandPrintsItsOptionsAndStartsNothing() {
+        String missing = tmp.resolve("missing").toString();
+        // each of these, without --help, fails at once on the missing folder: help stops before call()
+        String[][] cases = {
+            {"train", "--arch", "tiny", "--out", missing, "--data", missing, "--help"},
+            {"quantize", "--saved-model", missing, "--out", missing, "-h"},
+            {"report", "--models", missing, "--help"},
+            {"evaluate-float", "--saved-model", missing, "--data", missing, "--help"}};
+        String[] named = {"--augment", "--calibration", "--retrain", "--json"};
+        for (int i = 0; i < cases.length; i++) {
+            Outcome o = run(cases[i]);
+            assertEquals(0, o.code(), o.err());
+            assertTrue(o.out().startsWith("Usage: maskgate model " + cases[i][0]) && o.out().contains(named[i]),
+                    o.out());
+            assertEquals("", o.err());
+        }
+        Outcome top = run("--help");
+        assertEquals(0, top.code());
+        assertTrue(top.out().contains("evaluate-float") && top.out().contains("quantize"), top.out());
+        assertEquals(1, run("report", "--models", missing).code(), "the control case must fail without --help");
     }
 }

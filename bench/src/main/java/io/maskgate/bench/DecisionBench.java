@@ -1,4 +1,4 @@
-package io.maskgate.service.bench;
+package io.maskgate.bench;
 
 import io.maskgate.protocol.AckStatus;
 import io.maskgate.protocol.CommandAck;
@@ -15,6 +15,8 @@ import io.maskgate.service.event.EventWriter;
 import io.maskgate.service.metrics.MaskGateMetrics;
 import io.maskgate.service.mqtt.MqttGateway;
 import io.maskgate.service.unit.UnitService;
+import io.maskgate.tinyml.cli.CommandLines;
+import io.maskgate.tinyml.cli.WorkCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -40,6 +42,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./maskgate bench decisions}: starts the service in-process (embedded PostgreSQL unless --db-url) against a
@@ -71,37 +75,89 @@ public final class DecisionBench {
         this.warmup = warmup;
     }
 
-    public static void main(String[] args) throws Exception {
-        if (has(args, "--help")) {
-            System.out.println("""
-                    Usage: ./maskgate bench decisions [--mqtt URL] [--db-url JDBC --db-user U --db-password P]
-                                                      [--rate 1000] [--seconds 10] [--max-count 50000] [--doors 20]
-                                                      [--warmup 20000] [--sustain 5000] [--sustain-seconds 30]
-                                                      [--clients 4] [--nagle]
-                      --mqtt       broker to drive (e.g. tcp://127.0.0.1:1883); default: the in-process broker
-                      --db-url     PostgreSQL for the service's event log; default: embedded PostgreSQL (temp dir)
-                      --rate       offered decisions/s in the fixed-rate phase; --seconds its length
-                      --max-count  decisions in the max-rate phase (published as fast as the client can)
-                      --warmup     unmeasured decisions first (JIT warm-up), then the event log is drained
-                      --sustain    offered decisions/s in the sustained phase (0 skips it); --sustain-seconds its
-                                   length. Sustained = every command arrives, the last one less than 1 s after
-                                   its decision was due, and the publisher finished less than 1 s behind its
-                                   schedule.
-                                   Latencies of paced phases count from when each decision was due
-                      --clients    MQTT connections per simulated role (units, actuators, acks)
-                      --nagle      leave Nagle's algorithm on in the bench's own clients (the service always
-                                   turns it off), to see what TCP_NODELAY is worth""");
-            return;
+    /** The options of {@code ./maskgate bench decisions}; {@link #call} is where the service starts. */
+    @Command(name = "maskgate bench decisions", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Signed decisions through a real broker into the service started in-process: "
+                    + "throughput, p50/p99 (service/README.md, Benchmark).")
+    static final class Options extends WorkCommand<Options> {
+        @Option(names = "--mqtt", paramLabel = "URL",
+                description = "broker to drive (e.g. tcp://127.0.0.1:1883); default: the in-process broker")
+        String mqtt;
+
+        @Option(names = "--db-url", paramLabel = "JDBC",
+                description = "PostgreSQL for the service's event log; default: embedded PostgreSQL (temp dir)")
+        String dbUrl;
+
+        @Option(names = "--db-user", defaultValue = "postgres", paramLabel = "U")
+        String dbUser;
+
+        @Option(names = "--db-password", defaultValue = "", paramLabel = "P")
+        String dbPassword;
+
+        @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
+                description = "offered decisions/s in the fixed-rate "
+                        + "phase (default ${DEFAULT-VALUE})")
+        int rate;
+
+        @Option(names = "--seconds", paramLabel = "N", defaultValue = "10",
+                description = "length of the fixed-rate phase "
+                        + "(default ${DEFAULT-VALUE})")
+        int seconds;
+
+        @Option(names = "--max-count", paramLabel = "N", defaultValue = "50000",
+                description = "decisions in the max-rate phase "
+                        + "(published as fast as the client can; default ${DEFAULT-VALUE})")
+        int maxCount;
+
+        @Option(names = "--doors", paramLabel = "N", defaultValue = "20",
+                description = "default ${DEFAULT-VALUE}")
+        int doors;
+
+        @Option(names = "--warmup", paramLabel = "N", defaultValue = "20000",
+                description = "unmeasured decisions first (JIT "
+                        + "warm-up), then the event log is drained (default ${DEFAULT-VALUE})")
+        int warmup;
+
+        @Option(names = "--sustain", paramLabel = "N", defaultValue = "5000",
+                description = {"offered decisions/s in the sustained phase (0 skips it; default "
+                        + "${DEFAULT-VALUE}). Sustained = every command arrives, the last one less than 1 s after its "
+                        + "decision was due, and the publisher finished less than 1 s behind its schedule. Latencies "
+                        + "of paced phases count from when each decision was due"})
+        int sustain;
+
+        @Option(names = "--sustain-seconds", paramLabel = "N", defaultValue = "30",
+                description = "default ${DEFAULT-VALUE}")
+        int sustainSeconds;
+
+        @Option(names = "--clients", paramLabel = "N", defaultValue = "4",
+                description = "MQTT connections per simulated role "
+                        + "(units, actuators, acks; default ${DEFAULT-VALUE})")
+        int clients;
+
+        @Option(names = "--nagle", description = "leave Nagle's algorithm on in the bench's own clients (the "
+                + "service always turns it off), to see what TCP_NODELAY is worth")
+        boolean nagle;
+
+        Options(CommandLines.Work<Options> work) {
+            super(work);
         }
-        int rate = Integer.parseInt(value(args, "--rate", "1000"));
-        int seconds = Integer.parseInt(value(args, "--seconds", "10"));
-        int maxCount = Integer.parseInt(value(args, "--max-count", "50000"));
-        int doorCount = Integer.parseInt(value(args, "--doors", "20"));
-        int warmup = Integer.parseInt(value(args, "--warmup", "20000"));
-        int sustain = Integer.parseInt(value(args, "--sustain", "5000"));
-        clientCount = Integer.parseInt(value(args, "--clients", "4"));
-        noDelay = !has(args, "--nagle");
-        int sustainSeconds = Integer.parseInt(value(args, "--sustain-seconds", "30"));
+    }
+
+    public static void main(String[] args) {
+        System.exit(CommandLines.of(new Options(DecisionBench::bench)).execute(args));
+    }
+
+    /** Starts the service in-process, runs the phases, closes the service; the exit code. */
+    static int bench(Options o) throws Exception {
+        int rate = o.rate;
+        int seconds = o.seconds;
+        int maxCount = o.maxCount;
+        int doorCount = o.doors;
+        int warmup = o.warmup;
+        int sustain = o.sustain;
+        clientCount = o.clients;
+        noDelay = !o.nagle;
+        int sustainSeconds = o.sustainSeconds;
         String run = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
         Path dataDir = Files.createTempDirectory("maskgate-bench-");
         List<String> props = new ArrayList<>(List.of(
@@ -115,15 +171,15 @@ public final class DecisionBench {
                 "--maskgate.security.master-key=" + Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32)),
                 "--maskgate.embedded.mqtt-persistence=in-memory",
                 "--logging.level.root=WARN"));
-        String mqtt = value(args, "--mqtt", null);
+        String mqtt = o.mqtt;
         if (mqtt != null) {
             props.add("--maskgate.mqtt.url=" + mqtt);
         }
-        String dbUrl = value(args, "--db-url", null);
+        String dbUrl = o.dbUrl;
         if (dbUrl != null) {
             props.add("--spring.datasource.url=" + dbUrl);
-            props.add("--spring.datasource.username=" + value(args, "--db-user", "postgres"));
-            props.add("--spring.datasource.password=" + value(args, "--db-password", ""));
+            props.add("--spring.datasource.username=" + o.dbUser);
+            props.add("--spring.datasource.password=" + o.dbPassword);
         }
         System.out.println("starting the service (" + (mqtt == null ? "in-process broker" : mqtt) + ", "
                 + (dbUrl == null ? "embedded PostgreSQL" : dbUrl) + ") ...");
@@ -136,7 +192,7 @@ public final class DecisionBench {
         } finally {
             service.close();
         }
-        System.exit(status);
+        return status;
     }
 
     private int run(ConfigurableApplicationContext service, String run, int rate, int seconds, int maxCount,
@@ -419,19 +475,6 @@ public final class DecisionBench {
         }
         c.connect(o).waitForCompletion(10_000);
         return c;
-    }
-
-    private static boolean has(String[] args, String flag) {
-        return Arrays.asList(args).contains(flag);
-    }
-
-    private static String value(String[] args, String flag, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(flag)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 
     /** No-op defaults for the Paho callback. */

@@ -1,0 +1,40 @@
+package io.maskgate.agent.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.maskgate.tinyml.cli.CommandLines;
+import io.maskgate.tinyml.cli.CommandProbe;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code ./maskgate fleet} and {@code ./maskgate bench rollout}: --help starts nothing; defaults kept. */
+class FleetMainTest {
+
+    @Test
+    void fleetHelpStartsNothingAndDefaultsAreKept() {
+        CommandProbe<FleetMain.Options> fleet = new CommandProbe<>();
+        CommandLine cl = CommandLines.of(new FleetMain.Options(fleet), IllegalArgumentException.class);
+        fleet.assertHelp(cl, "--units", "--doors", "--rate", "--mask-ratio", "--duration-s", "--warmup-s", "--broker",
+                "--ca-file", "--service", "--admin-user", "--publish-only");
+        fleet.assertUsageError(cl, "--broker", "--units", "10");
+        assertEquals(0, CommandProbe.execute(cl, "--broker", "tcp://127.0.0.1:1", "--publish-only").code());
+        FleetMain.Options o = fleet.ran();
+        assertEquals(200, o.units);
+        assertEquals(50, o.doors);
+        assertEquals(5000.0, o.rate);
+        assertEquals(15, o.warmupS);
+        assertEquals("admin", o.adminUser);
+    }
+
+    @Test
+    void rolloutBenchHelpStartsNoServiceAndDefaultsAreKept() {
+        CommandProbe<RolloutBench.Options> bench = new CommandProbe<>();
+        CommandLine cl = CommandLines.of(new RolloutBench.Options(bench));
+        bench.assertHelp(cl, "--units", "--model-kb", "--units-per-connection");
+        bench.assertUsageError(cl, "--bogus", "--bogus");
+        assertEquals(0, CommandProbe.execute(cl, "--units", "10").code());
+        assertEquals(10, bench.ran().units);
+        assertEquals(138, bench.ran().modelKb);
+        assertEquals(25, bench.ran().unitsPerConnection);
+    }
+}
