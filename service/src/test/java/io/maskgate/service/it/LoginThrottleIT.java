@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.maskgate.service.security.Role;
 import io.maskgate.service.security.UserAccounts;
-import java.net.CookieManager;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -30,8 +25,6 @@ import org.springframework.http.ResponseEntity;
  * users from the same address are not. The console's login form shares the same throttle.
  */
 class LoginThrottleIT extends AbstractServiceIT {
-
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
 
     @Autowired
     UserAccounts accounts;
@@ -71,8 +64,7 @@ class LoginThrottleIT extends AbstractServiceIT {
         String user = id("formthrottled");
         String password = "form-password-1";
         accounts.create(user, password, Role.OPERATOR);
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient browser = FormLogin.browser();
 
         for (int i = 0; i < 3; i++) {
             assertThat(formLogin(browser, user, "not-the-password")).as("wrong password " + (i + 1))
@@ -95,26 +87,14 @@ class LoginThrottleIT extends AbstractServiceIT {
 
         String other = id("formok");
         accounts.create(other, password, Role.OPERATOR);
-        HttpClient second = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient second = FormLogin.browser();
         assertThat(formLogin(second, other, password)).as("another user from the same address logs in")
                 .isEqualTo("/console");
         assertThat(page(second, "/console").statusCode()).isEqualTo(200);
     }
 
-    /** Posts the login form with the page's CSRF token; returns where the service redirects to. */
     private String formLogin(HttpClient browser, String user, String password) throws Exception {
-        HttpResponse<String> form = page(browser, "/login");
-        Matcher token = CSRF.matcher(form.body());
-        assertThat(token.find()).as("the login page carries a CSRF token").isTrue();
-        String body = "username=" + enc(user) + "&password=" + enc(password) + "&_csrf=" + enc(token.group(1));
-        HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(URI.create(base() + "/login"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(posted.statusCode()).isEqualTo(302);
-        URI location = URI.create(posted.headers().firstValue("Location").orElseThrow());
-        return location.getRawPath() + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
+        return FormLogin.post(browser, base(), user, password);
     }
 
     private HttpResponse<String> page(HttpClient browser, String path) throws Exception {
@@ -124,9 +104,5 @@ class LoginThrottleIT extends AbstractServiceIT {
 
     private String base() {
         return "http://127.0.0.1:" + port;
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

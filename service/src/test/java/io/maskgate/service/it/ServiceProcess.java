@@ -93,6 +93,31 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGTERM, as a service manager stops it, and waits for the process to exit.
+     *
+     * @return how long it took
+     */
+    Duration terminate(Duration timeout) throws InterruptedException {
+        long t0 = System.nanoTime();
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** The service's base URL. */
+    String base() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** Everything this process logged in its latest start. */
+    String lastLog() throws IOException {
+        return Files.readString(dataDir.resolve("service-" + starts + ".log"));
+    }
+
     boolean healthy() {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/actuator/health"))

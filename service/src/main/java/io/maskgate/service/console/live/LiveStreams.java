@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -46,6 +48,7 @@ public class LiveStreams {
 
     private final Map<SseEmitter, Stream> streams = new ConcurrentHashMap<>();
     private final Counter bytesSent;
+    private volatile boolean closing;
     // at most one task per open stream: as many threads as streams blocked in a write, idle ones end after 60 s
     private final ExecutorService writers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "maskgate-console-stream");
@@ -62,6 +65,10 @@ public class LiveStreams {
 
     SseEmitter open(long timeoutMillis) {
         SseEmitter emitter = new SseEmitter(timeoutMillis);
+        if (closing) {
+            emitter.complete(); // shutting down: the page reconnects to whatever serves next
+            return emitter;
+        }
         try {
             // commits the response headers now, so the browser's EventSource opens before the first tile update
             emitter.send(SseEmitter.event().comment("open").reconnectTime(2_000));
@@ -112,6 +119,24 @@ public class LiveStreams {
         String encoded = block.toString();
         for (Stream s : streams.values()) {
             s.offer(encoded, tiles);
+        }
+    }
+
+    /**
+     * Ends every open stream as the application context closes. An open stream is a request that never ends by
+     * itself, and the web server's graceful shutdown (which runs after this event, before {@code @PreDestroy}) waits
+     * for active requests: left open, the streams held every stop for the whole shutdown-phase timeout and the
+     * graceful shutdown was aborted. The pages reconnect on their own (EventSource retry).
+     */
+    @EventListener(ContextClosedEvent.class)
+    void completeAll() {
+        closing = true;
+        for (SseEmitter emitter : List.copyOf(streams.keySet())) {
+            try {
+                emitter.complete();
+            } catch (RuntimeException e) {
+                // already ended
+            }
         }
     }
 
