@@ -6,7 +6,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -27,8 +26,8 @@ import org.eclipse.paho.mqttv5.common.util.MqttTopicValidator;
  * {@link Reconnector}, and every subscription renewed on each connect (a connect whose subscriptions fail is
  * dropped and retried: connected but deaf would be worse than offline). Messages are handed to their handlers on
  * a dispatch executor, never on Paho's callback thread, so a handler may publish (with QoS 1, Paho frees an
- * in-flight slot only on its own thread). Publishing is bounded by an in-flight window, so bursts wait instead of
- * failing with "too many publishes in progress".
+ * in-flight slot only on its own thread). Publishing is bounded by an in-flight window (at most the broker's
+ * Receive Maximum), so bursts wait instead of failing with "too many publishes in progress".
  */
 public final class MqttConnection implements AutoCloseable {
 
@@ -51,7 +50,7 @@ public final class MqttConnection implements AutoCloseable {
     private final List<Runnable> onConnect = new CopyOnWriteArrayList<>();
     private final Executor dispatch;
     private final ExecutorService ownDispatch;
-    private final Semaphore inflight;
+    private final PublishWindow inflight;
     private final Reconnector reconnector;
     private volatile boolean closed;
 
@@ -60,7 +59,7 @@ public final class MqttConnection implements AutoCloseable {
      * @param clientId MQTT client id
      * @param options  evaluated at every connect (e.g. a last will that changes)
      * @param dispatch where handlers run; null = a single thread of this connection's own
-     * @param window   QoS 1 publishes in flight at once (>= 1)
+     * @param window   QoS 1 publishes in flight at once (>= 1; at most the broker's Receive Maximum)
      */
     public MqttConnection(String name, String clientId, MqttClients.Spec spec, Supplier<MqttConnectionOptions> options,
                           Duration reconnectMin, Duration reconnectMax, Executor dispatch, int window) {
@@ -84,7 +83,7 @@ public final class MqttConnection implements AutoCloseable {
             ownDispatch = null;
             this.dispatch = dispatch;
         }
-        this.inflight = new Semaphore(Math.max(1, window));
+        this.inflight = new PublishWindow(window);
         this.reconnector = new Reconnector(name, this::connectOnce, client::isConnected, () -> !closed, reconnectMin,
                 reconnectMax, true);
         client.setCallback(new Callback());
@@ -144,7 +143,10 @@ public final class MqttConnection implements AutoCloseable {
 
     private void connectOnce() throws MqttException {
         long timeoutMs = TimeUnit.SECONDS.toMillis(Math.max(1, spec.connectTimeoutSeconds()) + 1L);
-        client.connect(options.get()).waitForCompletion(timeoutMs);
+        IMqttToken connected = client.connect(options.get());
+        connected.waitForCompletion(timeoutMs);
+        MqttProperties connack = connected.getResponseProperties();
+        inflight.fitTo(connack == null || connack.getReceiveMaximum() == null ? 0 : connack.getReceiveMaximum());
         try {
             subscribeAll(subs);
         } catch (MqttException | RuntimeException e) {
@@ -238,6 +240,11 @@ public final class MqttConnection implements AutoCloseable {
             inflight.release();
             throw e;
         }
+    }
+
+    /** QoS 1 publishes this connection keeps in flight at once (the broker's Receive Maximum caps it). */
+    public int window() {
+        return inflight.size();
     }
 
     /** Publishes QoS 1 and waits for the broker's PUBACK. */

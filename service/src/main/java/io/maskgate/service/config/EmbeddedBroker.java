@@ -20,6 +20,8 @@ public final class EmbeddedBroker implements AutoCloseable {
      * {@code deploy/mosquitto/mosquitto.conf}'s max_packet_size: a FrameUpload (64 KiB) plus topic and headers.
      */
     public static final int MAX_PACKET_BYTES = 72 * 1024;
+    /** QoS 1 messages each client may have unacknowledged at once (the service's default publish window). */
+    public static final int RECEIVE_MAXIMUM = 1000;
 
     private final EmbeddedHiveMQ hivemq;
     private final int port;
@@ -35,6 +37,11 @@ public final class EmbeddedBroker implements AutoCloseable {
      * @param persistent file persistence (sessions survive a broker restart) instead of in-memory
      */
     public static EmbeddedBroker start(Path dir, int port, boolean persistent) {
+        return start(dir, port, persistent, RECEIVE_MAXIMUM);
+    }
+
+    /** @param receiveMaximum the Receive Maximum the broker announces to every client */
+    static EmbeddedBroker start(Path dir, int port, boolean persistent, int receiveMaximum) {
         int actual = port > 0 ? port : freePort();
         try {
             Path conf = Files.createDirectories(dir.resolve("conf"));
@@ -46,14 +53,19 @@ public final class EmbeddedBroker implements AutoCloseable {
                       <listeners>
                         <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
                       </listeners>
-                      <mqtt><packets><max-packet-size>%d</max-packet-size></packets></mqtt>
+                      <mqtt>
+                        <packets><max-packet-size>%d</max-packet-size></packets>
+                        <!-- HiveMQ's default silently discards QoS 1 messages past 1,000 queued per client: a
+                             backlog of decisions after a restart is normal, so allow as many as the deploy/ Mosquitto -->
+                        <queued-messages><max-queue-size>100000</max-queue-size></queued-messages>
+                        <!-- QoS 1 messages a client may have unacknowledged at once (HiveMQ's default 10): the
+                             service publishes commands and OTA chunks with a window of maskgate.mqtt.inflight -->
+                        <receive-maximum><server-receive-maximum>%d</server-receive-maximum></receive-maximum>
+                      </mqtt>
                       <persistence><mode>%s</mode></persistence>
-                      <!-- HiveMQ's default silently discards QoS 1 messages past 1,000 queued per client: a
-                           backlog of decisions after a restart is normal, so allow as many as the deploy/ Mosquitto -->
-                      <mqtt><queued-messages><max-queue-size>100000</max-queue-size></queued-messages></mqtt>
                       <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                     </hivemq>
-                    """.formatted(actual, MAX_PACKET_BYTES, persistent ? "file" : "in-memory"));
+                    """.formatted(actual, MAX_PACKET_BYTES, receiveMaximum, persistent ? "file" : "in-memory"));
             EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(conf)
                     .withDataFolder(data)
