@@ -354,7 +354,7 @@ public final class OtaUnit {
             SelfTest t = tests.get(i);
             byte[] out;
             try {
-                out = loaded == null ? null : loaded.run(t.input(d.manifest.inputBytes()));
+                out = loaded.run(t.input(d.manifest.inputBytes()));
             } catch (Exception e) {
                 out = null;
             }

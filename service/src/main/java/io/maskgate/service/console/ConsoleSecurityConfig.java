@@ -18,8 +18,9 @@ import static org.springframework.security.web.util.matcher.AntPathRequestMatche
 
 /**
  * The web console's own filter chain, apart from the API's: form login with a session, CSRF on every state change,
- * logout, an idle timeout (server.servlet.session.timeout), the API's failed-login throttle and a 403 page. It covers every path except the API, the
- * actuator and the OpenAPI/Swagger paths, which stay with the stateless HTTP Basic chain. Ordered before that chain.
+ * logout, an idle timeout (server.servlet.session.timeout), the API's failed-login throttle and a 403 page. It
+ * covers every path except the API, the actuator and the OpenAPI/Swagger paths, which stay with the stateless HTTP
+ * Basic chain. Ordered before that chain.
  * A Content-Security-Policy without 'unsafe-inline' makes an escaped-output slip much harder to exploit.
  */
 @Configuration(proxyBeanMethods = false)

@@ -155,7 +155,7 @@ public class LifeSafety {
         if (!before.changesTo(after)) {
             return; // a repeated report of the same state
         }
-        String actor = "fire-panel:" + alarm.panelId();
+        String actor = panelActor();
         if (after == FireAlarmState.ACTIVE) {
             release(actor);
         } else {
@@ -177,7 +177,7 @@ public class LifeSafety {
         List<String> pending = jdbc.sql("SELECT door_id FROM fire_release_doors WHERE previous_mode IS NULL "
                 + "ORDER BY door_id").query(String.class).list();
         if (!pending.isEmpty()) {
-            releaseEach("fire-panel:" + properties.panelId(), pending);
+            releaseEach(panelActor(), pending);
         }
     }
 
@@ -216,7 +216,7 @@ public class LifeSafety {
             commands.issue(doorId, DoorAction.UNLOCK, Limits.MAX_COMMAND_MS,
                     CommandOrigin.manual("fire-alarm", clock.instant()), -1);
         } catch (RuntimeException e) {
-            failed("FIRE_RELEASE_FAILED", doorId, "fire-panel:" + properties.panelId(), "UNLOCK not sent", e);
+            failed("FIRE_RELEASE_FAILED", doorId, panelActor(), "UNLOCK not sent", e);
         }
     }
 
@@ -247,12 +247,21 @@ public class LifeSafety {
         log.error("{} for door {}: {}: {}", kind, doorId, what, e.toString());
         meters.counter("maskgate.fire.release.failures", "kind", kind).increment();
         try {
-            String detail = what + ": " + e;
             events.enqueue(EventRecord.of(clock.instant(), EventKind.ALERT, kind, "FIRE_ALARM", null, doorId, null,
-                    null, actor, detail.length() <= 300 ? detail : detail.substring(0, 300)));
+                    null, actor, clip(what + ": " + e)));
         } catch (RuntimeException again) {
             log.error("could not log {} for door {}: {}", kind, doorId, again.toString());
         }
+    }
+
+    /** Who acts on the configured panel's alarms, in the audit log and events. */
+    private String panelActor() {
+        return "fire-panel:" + properties.panelId();
+    }
+
+    /** An event detail of at most 300 characters. */
+    private static String clip(String detail) {
+        return detail == null || detail.length() <= 300 ? detail : detail.substring(0, 300);
     }
 
     private List<String> releasedDoors() {
@@ -265,7 +274,7 @@ public class LifeSafety {
         log.warn("fire-alarm message refused ({}): {}", reason, detail);
         events.enqueue(EventRecord.of(clock.instant(), EventKind.ALERT, "FIRE_ALARM_REFUSED", reason, null, null,
                 claimed == null ? null : claimed.seq(), null, null,
-                detail == null || detail.length() <= 300 ? detail : detail.substring(0, 300)));
+                clip(detail)));
     }
 
     private void count(String result, String reason) {

@@ -86,10 +86,7 @@ final class ServiceProcess implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (process != null && process.isAlive()) {
-            process.destroy(); // graceful: stops the embedded PostgreSQL too
-            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            terminate(Duration.ofSeconds(60)); // graceful: stops the embedded PostgreSQL too
         }
     }
 
