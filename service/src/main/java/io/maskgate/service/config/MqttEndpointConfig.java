@@ -25,7 +25,7 @@ class MqttEndpointConfig {
         if (StringUtils.hasText(mqtt.url())) {
             return new MqttEndpoint(mqtt.url(), mqtt.username(), mqtt.password());
         }
-        return new MqttEndpoint(broker.start(properties).url(), null, null);
+        return new MqttEndpoint(broker.start(properties).url(), null, null, true);
     }
 
     @Bean(destroyMethod = "close")

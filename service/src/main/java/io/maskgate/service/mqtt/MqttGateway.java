@@ -70,9 +70,16 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
         this.config = properties.mqtt();
     }
 
-    /** The shared subscription of decisions, e.g. $share/maskgate/maskgate/v1/units/+/decision. */
+    /**
+     * The subscription of decisions: shared on a configured broker (e.g. $share/maskgate/maskgate/v1/units/+/decision),
+     * so replicas split the load; plain on the in-process broker, where this service is the only consumer. HiveMQ CE
+     * removes an acknowledged message from a shared subscription's queue by scanning the whole queue, so with a
+     * backlog every PUBACK cost O(backlog) on a broker thread and ingest collapsed (bench decisions: 93 % of samples
+     * in that scan); a plain subscription's queue stops at the acknowledged message, which is at its head.
+     */
     public String decisionSubscription() {
-        return Topics.shared(config.shareGroup(), Topics.ALL_DECISIONS);
+        return holder.endpoint().embedded() ? Topics.ALL_DECISIONS
+                : Topics.shared(config.shareGroup(), Topics.ALL_DECISIONS);
     }
 
     @Override
@@ -122,6 +129,11 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
         return o;
     }
 
+    private String otherDecisionSubscription() {
+        return holder.endpoint().embedded() ? Topics.shared(config.shareGroup(), Topics.ALL_DECISIONS)
+                : Topics.ALL_DECISIONS;
+    }
+
     @Override
     public void connectComplete(boolean reconnect, String serverURI) {
         ingestConnection.incrementAndGet();
@@ -132,6 +144,9 @@ public class MqttGateway implements SmartLifecycle, MqttCallback {
                 new MqttSubscription(Topics.ALL_STATUS, 0),
                 new MqttSubscription(Topics.ALL_FRAMES, 1)};
         try {
+            // the persistent session may still hold the other form of the decision subscription (an earlier run on
+            // the other kind of broker): both would deliver every decision twice
+            holder.client().unsubscribe(otherDecisionSubscription());
             // asynchronous: blocking inside a Paho callback can stall the client
             holder.client().subscribe(subs, null, new MqttActionListener() {
                 @Override
