@@ -10,6 +10,15 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,6 +59,69 @@ class EmbeddedBrokerWindowTest {
             assertThat(failed).as("publishes refused").hasValue(0);
             assertThat(received.await(30, TimeUnit.SECONDS)).as("every message delivered").isTrue();
             assertThat(publisher.window()).as("capped at the broker's Receive Maximum").isEqualTo(4);
+        }
+    }
+
+    /**
+     * HiveMQ's own cap (50 unacknowledged messages to a client, next batch only once all are acknowledged) held
+     * the service's ingest at one commit cycle per 50 decisions; the broker now sends as many as the client's
+     * Receive Maximum allows.
+     */
+    @Test
+    void theEmbeddedBrokerSendsAsManyUnacknowledgedMessagesAsTheClientAllows() throws Exception {
+        int allowed = 400;
+        try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createTempDirectory("broker-out"), 0, false);
+             MqttConnection publisher = connection(broker, 1000)) {
+            // as the service's ingest: a persistent session that allows `allowed` unacknowledged messages
+            MqttConnectionOptions o = MqttClients.options(new MqttClients.Spec(spec(broker).url(), null, null, false,
+                    60, 30, 10, allowed));
+            MqttAsyncClient consumer = new MqttAsyncClient(spec(broker).url(), "window-consumer",
+                    new MemoryPersistence());
+            AtomicInteger delivered = new AtomicInteger();
+            consumer.setManualAcks(true); // acknowledge nothing: what arrives is what the broker lets be in flight
+            consumer.setCallback(new MqttCallback() {
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                    delivered.incrementAndGet();
+                }
+
+                @Override
+                public void disconnected(MqttDisconnectResponse r) {
+                }
+
+                @Override
+                public void mqttErrorOccurred(MqttException e) {
+                }
+
+                @Override
+                public void deliveryComplete(IMqttToken t) {
+                }
+
+                @Override
+                public void connectComplete(boolean reconnect, String uri) {
+                }
+
+                @Override
+                public void authPacketArrived(int reason, MqttProperties p) {
+                }
+            });
+            // a backlog waits in the session's queue while the consumer is away, as decisions do after a restart
+            consumer.connect(o).waitForCompletion(10_000);
+            consumer.subscribe("window/out/+", 1).waitForCompletion(10_000);
+            consumer.disconnect().waitForCompletion(5_000);
+            for (int i = 0; i < allowed + 100; i++) {
+                // acknowledged by the broker each: the whole backlog is queued before the consumer returns
+                publisher.publishAndWait("window/out/" + (i % 20), new byte[] {(byte) i}, false, 5_000);
+            }
+            o.setCleanStart(false);
+            consumer.connect(o).waitForCompletion(10_000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (delivered.get() < allowed && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(delivered).as("unacknowledged messages delivered").hasValue(allowed);
+            consumer.disconnect().waitForCompletion(5_000);
+            consumer.close();
         }
     }
 
