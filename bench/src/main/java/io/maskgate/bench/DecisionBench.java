@@ -149,6 +149,14 @@ public final class DecisionBench {
 
     /** Starts the service in-process, runs the phases, closes the service; the exit code. */
     static int bench(Options o) throws Exception {
+        return bench(o, 0);
+    }
+
+    /**
+     * Starts the service in-process, runs the phases ({@code soakMinutes} 0) or the soak ({@link SoakBench}),
+     * closes the service; the exit code.
+     */
+    static int bench(Options o, int soakMinutes) throws Exception {
         int rate = o.rate;
         int seconds = o.seconds;
         int maxCount = o.maxCount;
@@ -188,7 +196,7 @@ public final class DecisionBench {
         int status = 0;
         try {
             status = new DecisionBench(doorCount, warmup).run(service, run, rate, seconds, maxCount, sustain,
-                    sustainSeconds);
+                    sustainSeconds, soakMinutes);
         } finally {
             service.close();
         }
@@ -196,7 +204,7 @@ public final class DecisionBench {
     }
 
     private int run(ConfigurableApplicationContext service, String run, int rate, int seconds, int maxCount,
-                    int sustain, int sustainSeconds) throws Exception {
+                    int sustain, int sustainSeconds, int soakMinutes) throws Exception {
         MqttGateway gateway = service.getBean(MqttGateway.class);
         serviceMetrics = service.getBean(MaskGateMetrics.class);
         if (!gateway.awaitSubscribed(60_000)) {
@@ -262,6 +270,14 @@ public final class DecisionBench {
                     warm.got, warm.count);
         }
         awaitDrained(writer);
+        if (soakMinutes > 0) {
+            int status = soak(service, unitClients, unitIds, doorIds, unitKeys, seqs, rate, soakMinutes);
+            for (MqttAsyncClient c : all) {
+                c.disconnect().waitForCompletion(5_000);
+                c.close(true);
+            }
+            return status;
+        }
         System.out.printf("%nphase 1: fixed offered rate %d decisions/s for %d s%n", rate, seconds);
         Result fixed = drive(unitClients, unitIds, doorIds, unitKeys, seqs, rate * seconds, rate, 120);
         fixed.print();
@@ -305,6 +321,51 @@ public final class DecisionBench {
             c.close(true);
         }
         return fixed.complete && max.complete && (sustained == null || sustained.complete) ? 0 : 1;
+    }
+
+    /**
+     * The soak: {@code minutes} one-minute phases at {@code rate} decisions/s, one row per minute of what would
+     * grow if something leaked: heap after a full GC, live threads, database connections, decisions published but
+     * not yet taken by the service (waiting in the broker or the client), and the event writer's backlog. The
+     * JVM holds the service and the bench's clients, so heap and threads are both together; a leak shows as a
+     * trend, not a level. Exit status 1 when a minute loses a command or the heap after GC at the end exceeds the
+     * first minute's by more than half.
+     */
+    private int soak(ConfigurableApplicationContext service, MqttAsyncClient[] unitClients, String[] unitIds,
+                     String[] doorIds, HmacKey[] unitKeys, long[] seqs, int rate, int minutes) throws Exception {
+        EventWriter writer = service.getBean(EventWriter.class);
+        var pool = service.getBean(javax.sql.DataSource.class)
+                .unwrap(com.zaxxer.hikari.HikariDataSource.class).getHikariPoolMXBean();
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        System.out.printf("%nsoak: %d decisions/s for %d minutes%n", rate, minutes);
+        System.out.println("| minute | decisions/s processed | decision->command p99 | heap after GC | live threads "
+                + "| DB connections (active/total) | published, not yet taken | event backlog |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        double published = 0;
+        double accepted0 = serviceMetrics.acceptedCount();
+        long firstHeap = -1;
+        long lastHeap = -1;
+        boolean complete = true;
+        for (int minute = 1; minute <= minutes; minute++) {
+            Result r = drive(unitClients, unitIds, doorIds, unitKeys, seqs, rate * 60, rate, 30);
+            published += r.count;
+            complete &= r.complete;
+            System.gc();
+            lastHeap = memory.getHeapMemoryUsage().getUsed();
+            if (firstHeap < 0) {
+                firstHeap = lastHeap;
+            }
+            System.out.printf("| %d | %.0f | %.1f ms | %.1f MB | %d | %d/%d | %.0f | %d |%n", minute,
+                    r.processedPerSecond, r.p99, lastHeap / 1e6, threads.getThreadCount(),
+                    pool.getActiveConnections(), pool.getTotalConnections(),
+                    Math.max(0, published - (serviceMetrics.acceptedCount() - accepted0)), writer.unwritten());
+        }
+        boolean flat = lastHeap <= firstHeap * 1.5;
+        System.out.printf("%nSUMMARY soak %d/s for %d min: %s; heap after GC %.1f MB in minute 1, %.1f MB at the end "
+                + "(%s)%n", rate, minutes, complete ? "every command arrived" : "COMMANDS MISSING", firstHeap / 1e6,
+                lastHeap / 1e6, flat ? "flat" : "GREW");
+        return complete && flat ? 0 : 1;
     }
 
     private static void awaitDrained(EventWriter writer) throws InterruptedException {
