@@ -1,4 +1,4 @@
-package io.maskgate.agent.fleet;
+package io.maskgate.bench.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.maskgate.agent.fleet;
+package io.maskgate.bench.fleet;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.maskgate.agent.actuator.ActuatorSimulator;
@@ -46,7 +46,7 @@ public final class FleetMain {
     /** The options of {@code ./maskgate fleet}; {@link #call} is where the fleet starts. */
     @Command(name = "maskgate fleet", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Many simulated door units and actuators against a broker and a running service "
-                    + "(device-agent/README.md).")
+                    + "(bench/README.md).")
     static final class Options extends WorkCommand<Options> {
         @Option(names = "--units", defaultValue = "200", paramLabel = "N",
                 description = "simulated door units (default ${DEFAULT-VALUE})")
