@@ -1,4 +1,4 @@
-package io.maskgate.agent.e2e;
+package io.maskgate.bench.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.maskgate.agent.fleet.OtaFleet;
+import io.maskgate.agent.e2e.ServiceHarness;
 import io.maskgate.agent.mqtt.BrokerSettings;
 import io.maskgate.agent.ota.OtaUnit;
 import io.maskgate.agent.service.ServiceClient;

@@ -1,4 +1,4 @@
-package io.maskgate.agent.fleet;
+package io.maskgate.bench.fleet;
 
 import io.maskgate.agent.mqtt.BrokerSettings;
 import io.maskgate.agent.ota.MemorySlotStorage;

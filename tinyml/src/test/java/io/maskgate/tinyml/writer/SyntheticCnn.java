@@ -7,7 +7,8 @@ import java.util.Random;
 
 /**
  * A plain 32x32x3 int8 CNN with seeded random weights (~9.9 MMAC: conv3x3 3->16, conv3x3 16->32, maxpool,
- * conv3x3 32->64, maxpool, mean, dense 64->2, softmax). Used by the benchmark and the TFLite cross-check; output
+ * conv3x3 32->64, maxpool, mean, dense 64->2, softmax). Used by the TFLite cross-check, the SIMD/scalar
+ * equivalence test and the bench module (which takes it from tinyml's test-jar: it is no production code); output
  * scales follow the expected accumulator spread so activations are neither saturated nor constant.
  */
 public final class SyntheticCnn {

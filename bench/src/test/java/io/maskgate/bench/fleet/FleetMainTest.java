@@ -1,13 +1,18 @@
-package io.maskgate.agent.fleet;
+package io.maskgate.bench.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.maskgate.tinyml.cli.CommandLines;
 import io.maskgate.tinyml.cli.CommandProbe;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code ./maskgate fleet} and {@code ./maskgate bench rollout}: --help starts nothing; defaults kept. */
+/**
+ * {@code ./maskgate fleet} and {@code ./maskgate bench rollout}: --help starts nothing; defaults kept. The fleet's
+ * latency percentiles over the intervals it reads from its recorder.
+ */
 class FleetMainTest {
 
     @Test
@@ -36,5 +41,24 @@ class FleetMainTest {
         assertEquals(10, bench.ran().units);
         assertEquals(138, bench.ran().modelKb);
         assertEquals(25, bench.ran().unitsPerConnection);
+    }
+
+    @Test
+    void latencyPercentilesCoverEveryIntervalRecorded() {
+        Recorder recorder = new Recorder(3);
+        Histogram window = new Histogram(3);
+        assertEquals(-1, FleetMain.percentile(window, 99), "nothing recorded: n/a");
+        for (long micros = 1; micros <= 600; micros++) {
+            recorder.recordValue(micros);
+        }
+        window.add(recorder.getIntervalHistogram());
+        for (long micros = 601; micros <= 1000; micros++) {
+            recorder.recordValue(micros);
+        }
+        window.add(recorder.getIntervalHistogram());
+        assertEquals(1000, window.getTotalCount());
+        assertEquals(500, FleetMain.percentile(window, 50));
+        assertEquals(990, FleetMain.percentile(window, 99));
+        assertEquals(1000, FleetMain.percentile(window, 100));
     }
 }

@@ -1,4 +1,4 @@
-package io.maskgate.agent.fleet;
+package io.maskgate.bench.fleet;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.maskgate.agent.actuator.ActuatorSimulator;
@@ -32,6 +32,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,7 +48,7 @@ public final class FleetMain {
     /** The options of {@code ./maskgate fleet}; {@link #call} is where the fleet starts. */
     @Command(name = "maskgate fleet", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Many simulated door units and actuators against a broker and a running service "
-                    + "(device-agent/README.md).")
+                    + "(bench/README.md).")
     static final class Options extends WorkCommand<Options> {
         @Option(names = "--units", defaultValue = "200", paramLabel = "N",
                 description = "simulated door units (default ${DEFAULT-VALUE})")
@@ -146,7 +148,10 @@ public final class FleetMain {
                     args.service);
         }
         Map<String, ConcurrentLinkedQueue<Long>> pendingMask = new HashMap<>();
-        LatencyRecorder latency = new LatencyRecorder(200_000);
+        // decision -> unlock in microseconds: recorded by the actuators' threads (wait-free), read on this thread by
+        // adding each interval to the whole measured window (3 significant digits, auto-resizing)
+        Recorder latency = new Recorder(3);
+        Histogram latencies = new Histogram(3);
         AtomicLong unlocks = new AtomicLong();
         AtomicLong unmatchedUnlocks = new AtomicLong();
         AtomicLong actuatorRejects = new AtomicLong();
@@ -180,7 +185,7 @@ public final class FleetMain {
                         unmatchedUnlocks.incrementAndGet();
                     } else if (measuring.get() == 1 && sentAt >= measureFrom.get()) {
                         // only decisions made inside the measured window: warm-up backlog is not a sample
-                        latency.record((now - sentAt) / 1000);
+                        latency.recordValue(Math.max(0, (now - sentAt) / 1000));
                     }
                 }
             }).quiet().start());
@@ -237,14 +242,16 @@ public final class FleetMain {
             processCpu += os.getProcessCpuLoad();
             systemCpu += os.getCpuLoad();
             long pub = units.stream().mapToLong(u -> u.link().published()).sum() - published0;
+            latencies.add(latency.getIntervalHistogram());
             System.out.printf("  t=%2ds published %7d  unlocks %7d  p99 so far %s%n", s, pub,
-                    unlocks.get() - unlocks0, ms(latency.percentile(99)));
+                    unlocks.get() - unlocks0, ms(percentile(latencies, 99)));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         long published = units.stream().mapToLong(u -> u.link().published()).sum() - published0;
         long unlocked = unlocks.get() - unlocks0;
         measuring.set(0);
         ticker.shutdownNow();
+        latencies.add(latency.getIntervalHistogram());
 
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf("%nfleet %s result over %.1f s (%d units, %d doors, target %.0f decisions/s):%n", run, seconds,
@@ -252,7 +259,7 @@ public final class FleetMain {
         System.out.printf("  decisions published (broker PUBACK): %.0f /s%n", published / seconds);
         System.out.printf("  unlocks at actuators:                %.0f /s%n", unlocked / seconds);
         System.out.printf("  decision -> unlock latency:          p50 %s  p99 %s  (%d samples)%n",
-                ms(latency.percentile(50)), ms(latency.percentile(99)), latency.total());
+                ms(percentile(latencies, 50)), ms(percentile(latencies, 99)), latencies.getTotalCount());
         System.out.printf("  CPU: fleet JVM %.0f%% of %d cores, whole machine %.0f%%%n", 100 * processCpu / duration,
                 cores, 100 * systemCpu / duration);
         System.out.printf("  errors: actuator rejects %d, unlocks without a pending MASK decision %d, buffer drops %d,"
@@ -266,6 +273,11 @@ public final class FleetMain {
             a.close();
         }
         System.exit(0);
+    }
+
+    /** The p-th percentile (0..100) in microseconds, -1 when nothing was recorded. */
+    static long percentile(Histogram h, double p) {
+        return h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(p);
     }
 
     private static String ms(long micros) {

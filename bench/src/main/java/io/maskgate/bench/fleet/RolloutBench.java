@@ -1,4 +1,4 @@
-package io.maskgate.agent.fleet;
+package io.maskgate.bench.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.maskgate.agent.inference.ModelLocator;
@@ -39,7 +39,7 @@ public final class RolloutBench {
     /** The options of {@code ./maskgate bench rollout}; {@link #call} is where the service starts. */
     @Command(name = "maskgate bench rollout", mixinStandardHelpOptions = true, sortOptions = false,
             description = "OTA rollout of a model to simulated units through a freshly started service: time, "
-                    + "broker messages/s (device-agent/README.md).")
+                    + "broker messages/s (bench/README.md).")
     static final class Options extends WorkCommand<Options> {
         @Option(names = "--units", defaultValue = "1000", paramLabel = "N",
                 description = "simulated units (default ${DEFAULT-VALUE})")
