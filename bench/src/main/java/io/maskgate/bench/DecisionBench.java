@@ -67,6 +67,7 @@ public final class DecisionBench {
     private volatile long lastArrival;
     /** The service's own count of decisions its pipeline accepted: what "processed" means in each phase. */
     private MaskGateMetrics serviceMetrics;
+    private io.micrometer.core.instrument.MeterRegistry meters;
 
     private final int warmup;
 
@@ -207,6 +208,7 @@ public final class DecisionBench {
                     int sustain, int sustainSeconds, int soakMinutes) throws Exception {
         MqttGateway gateway = service.getBean(MqttGateway.class);
         serviceMetrics = service.getBean(MaskGateMetrics.class);
+        meters = service.getBean(io.micrometer.core.instrument.MeterRegistry.class);
         if (!gateway.awaitSubscribed(60_000)) {
             System.err.println("the service did not connect to the broker");
             return 1;
@@ -266,8 +268,8 @@ public final class DecisionBench {
         System.out.printf("warm-up: %d decisions%n", warmup);
         Result warm = drive(unitClients, unitIds, doorIds, unitKeys, seqs, warmup, 0, 30);
         if (!warm.complete) {
-            System.out.printf("  warm-up: %d of %d commands arrived (the broker dropped or delayed the rest)%n",
-                    warm.got, warm.count);
+            System.out.printf("  warm-up: %d of %d commands arrived; the door policy refused: %s%n",
+                    warm.got, warm.count, warm.refusals);
         }
         awaitDrained(writer);
         if (soakMinutes > 0) {
@@ -385,13 +387,16 @@ public final class DecisionBench {
     private record Result(int count, int got, double seconds, double throughput, double processedPerSecond,
                           double p50, double p99,
                           boolean complete, double backlog, double publishLag, double jvmCpuMs, double machineCpuMs,
-                          double wallMs) {
+                          double wallMs, String refusals) {
         void print() {
             System.out.printf("  %d decisions -> %d UNLOCK commands received in %.2f s = %.0f decisions/s; "
                     + "decision->command latency p50 %.2f ms, p99 %.2f ms; backlog at the end %.2f s "
                     + "(publisher behind schedule by %.2f s)%s%n",
                     count, got, seconds, throughput, p50, p99, backlog, publishLag,
                     complete ? "" : "  (INCOMPLETE: commands missing)");
+            if (!complete) {
+                System.out.printf("  the door policy refused in this phase: %s%n", refusals);
+            }
             System.out.printf("  the service processed (accepted and logged) %.0f decisions/s%n", processedPerSecond);
             System.out.printf("  CPU: bench JVM %.1f CPU-s (%.3f ms/decision), machine %.1f of %.1f core-s busy "
                             + "(%.3f ms/decision, bench JVM + broker + PostgreSQL + rest)%n", jvmCpuMs / 1e3,
@@ -440,6 +445,7 @@ public final class DecisionBench {
         latencies = new long[count];
         received.set(0);
         double accepted0 = serviceMetrics.acceptedCount();
+        Map<String, Double> refused0 = refusals();
         double jvm0 = jvmCpuMs();
         double machine0 = machineCpuMs();
         long start = System.nanoTime();
@@ -492,7 +498,32 @@ public final class DecisionBench {
         }
         return new Result(count, got, seconds, got / seconds, processed / processedSeconds, p50, p99, got == count,
                 Math.max(0, lastArrival - scheduledEnd) / 1e9, Math.max(0, publishEnd - scheduledEnd) / 1e9, jvm,
-                machine, wallMs);
+                machine, wallMs, refusalsSince(refused0));
+    }
+
+    /** The service's DENIED verdicts so far, by reason. */
+    private Map<String, Double> refusals() {
+        Map<String, Double> byReason = new java.util.TreeMap<>();
+        for (var c : meters.find("maskgate.verdicts").tag("outcome", "DENIED").counters()) {
+            byReason.merge(c.getId().getTag("reason"), c.count(), Double::sum);
+        }
+        return byReason;
+    }
+
+    /**
+     * What the door policy refused since {@code before}, e.g. "NOT_CONSISTENT 1200": since the freshness rule a
+     * decision that waited past its door's window is logged and refused, so a missing command is usually that,
+     * not a message lost.
+     */
+    private String refusalsSince(Map<String, Double> before) {
+        StringBuilder sb = new StringBuilder();
+        refusals().forEach((reason, n) -> {
+            double d = n - before.getOrDefault(reason, 0.0);
+            if (d > 0) {
+                sb.append(sb.isEmpty() ? "" : ", ").append(reason).append(' ').append(String.format("%.0f", d));
+            }
+        });
+        return sb.isEmpty() ? "nothing" : sb.toString();
     }
 
     private static double count(io.micrometer.core.instrument.MeterRegistry registry, String name, String result) {
