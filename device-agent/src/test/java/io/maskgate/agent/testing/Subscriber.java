@@ -1,19 +1,15 @@
 package io.maskgate.agent.testing;
 
+import io.maskgate.protocol.testing.OnMessage;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /** A real MQTT client that records what arrives on a filter and can publish (tests only). */
 public final class Subscriber implements AutoCloseable {
@@ -28,33 +24,10 @@ public final class Subscriber implements AutoCloseable {
 
     public Subscriber(String url, String filter) throws MqttException {
         client = new MqttClient(url, "test-" + System.nanoTime(), new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                received.add(new Received(topic, message.getPayload(), message.isRetained()));
-                arrivals.release();
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse r) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException e) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken t) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {
-            }
-
-            @Override
-            public void authPacketArrived(int code, MqttProperties p) {
-            }
-        });
+        client.setCallback(new OnMessage((topic, message) -> {
+            received.add(new Received(topic, message.getPayload(), message.isRetained()));
+            arrivals.release();
+        }));
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
         client.connect(o);

@@ -2,6 +2,7 @@ package io.maskgate.service.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.maskgate.protocol.testing.OnMessage;
 import io.maskgate.protocol.transport.MqttClients;
 import io.maskgate.protocol.transport.MqttConnection;
 import java.nio.file.Files;
@@ -10,15 +11,9 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,32 +74,7 @@ class EmbeddedBrokerWindowTest {
                     new MemoryPersistence());
             AtomicInteger delivered = new AtomicInteger();
             consumer.setManualAcks(true); // acknowledge nothing: what arrives is what the broker lets be in flight
-            consumer.setCallback(new MqttCallback() {
-                @Override
-                public void messageArrived(String topic, MqttMessage message) {
-                    delivered.incrementAndGet();
-                }
-
-                @Override
-                public void disconnected(MqttDisconnectResponse r) {
-                }
-
-                @Override
-                public void mqttErrorOccurred(MqttException e) {
-                }
-
-                @Override
-                public void deliveryComplete(IMqttToken t) {
-                }
-
-                @Override
-                public void connectComplete(boolean reconnect, String uri) {
-                }
-
-                @Override
-                public void authPacketArrived(int reason, MqttProperties p) {
-                }
-            });
+            consumer.setCallback(new OnMessage((topic, message) -> delivered.incrementAndGet()));
             // a backlog waits in the session's queue while the consumer is away, as decisions do after a restart
             consumer.connect(o).waitForCompletion(10_000);
             consumer.subscribe("window/out/+", 1).waitForCompletion(10_000);

@@ -1,18 +1,15 @@
 package io.maskgate.service.it;
 
 import io.maskgate.protocol.MessageCodec;
+import io.maskgate.protocol.testing.OnMessage;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BiConsumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * A plain MQTT v5 client for the tests: plays a door unit (publishes decisions) and a door actuator (receives
@@ -32,33 +29,10 @@ public final class MqttTestClient implements AutoCloseable {
 
     public MqttTestClient(String url, String clientId) throws MqttException {
         client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                received.add(new Received(topic, message.getPayload(), System.nanoTime()));
-                onMessage.accept(topic, message.getPayload());
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse r) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException e) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {
-            }
-
-            @Override
-            public void authPacketArrived(int code, MqttProperties p) {
-            }
-        });
+        client.setCallback(new OnMessage((topic, message) -> {
+            received.add(new Received(topic, message.getPayload(), System.nanoTime()));
+            onMessage.accept(topic, message.getPayload());
+        }));
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
         o.setSessionExpiryInterval(0L);
