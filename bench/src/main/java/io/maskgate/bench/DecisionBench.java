@@ -43,6 +43,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -81,19 +82,8 @@ public final class DecisionBench {
             description = "Signed decisions through a real broker into the service started in-process: "
                     + "throughput, p50/p99 (service/README.md, Benchmark).")
     static final class Options extends WorkCommand<Options> {
-        @Option(names = "--mqtt", paramLabel = "URL",
-                description = "broker to drive (e.g. tcp://127.0.0.1:1883); default: the in-process broker")
-        String mqtt;
-
-        @Option(names = "--db-url", paramLabel = "JDBC",
-                description = "PostgreSQL for the service's event log; default: embedded PostgreSQL (temp dir)")
-        String dbUrl;
-
-        @Option(names = "--db-user", defaultValue = "postgres", paramLabel = "U")
-        String dbUser;
-
-        @Option(names = "--db-password", defaultValue = "", paramLabel = "P")
-        String dbPassword;
+        @Mixin
+        ServiceTarget target = new ServiceTarget();
 
         @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
                 description = "offered decisions/s in the fixed-rate "
@@ -180,15 +170,15 @@ public final class DecisionBench {
                 "--maskgate.security.master-key=" + Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32)),
                 "--maskgate.embedded.mqtt-persistence=in-memory",
                 "--logging.level.root=WARN"));
-        String mqtt = o.mqtt;
+        String mqtt = o.target.mqtt;
         if (mqtt != null) {
             props.add("--maskgate.mqtt.url=" + mqtt);
         }
-        String dbUrl = o.dbUrl;
+        String dbUrl = o.target.dbUrl;
         if (dbUrl != null) {
             props.add("--spring.datasource.url=" + dbUrl);
-            props.add("--spring.datasource.username=" + o.dbUser);
-            props.add("--spring.datasource.password=" + o.dbPassword);
+            props.add("--spring.datasource.username=" + o.target.dbUser);
+            props.add("--spring.datasource.password=" + o.target.dbPassword);
         }
         System.out.println("starting the service (" + (mqtt == null ? "in-process broker" : mqtt) + ", "
                 + (dbUrl == null ? "embedded PostgreSQL" : dbUrl) + ") ...");
@@ -274,10 +264,7 @@ public final class DecisionBench {
         awaitDrained(writer);
         if (soakMinutes > 0) {
             int status = soak(service, unitClients, unitIds, doorIds, unitKeys, seqs, rate, soakMinutes);
-            for (MqttAsyncClient c : all) {
-                c.disconnect().waitForCompletion(5_000);
-                c.close(true);
-            }
+            closeAll(all);
             return status;
         }
         System.out.printf("%nphase 1: fixed offered rate %d decisions/s for %d s%n", rate, seconds);
@@ -318,10 +305,7 @@ public final class DecisionBench {
                     sustained.kept() ? "KEPT PACE" : "DID NOT KEEP PACE", sustained.throughput, sustained.backlog,
                     sustained.p50, sustained.p99, sustained.machineCpuMs / sustained.count);
         }
-        for (MqttAsyncClient c : all) {
-            c.disconnect().waitForCompletion(5_000);
-            c.close(true);
-        }
+        closeAll(all);
         return fixed.complete && max.complete && (sustained == null || sustained.complete) ? 0 : 1;
     }
 
@@ -368,6 +352,13 @@ public final class DecisionBench {
                 + "(%s)%n", rate, minutes, complete ? "every command arrived" : "COMMANDS MISSING", firstHeap / 1e6,
                 lastHeap / 1e6, flat ? "flat" : "GREW");
         return complete && flat ? 0 : 1;
+    }
+
+    private static void closeAll(List<MqttAsyncClient> clients) throws MqttException {
+        for (MqttAsyncClient c : clients) {
+            c.disconnect().waitForCompletion(5_000);
+            c.close(true);
+        }
     }
 
     private static void awaitDrained(EventWriter writer) throws InterruptedException {

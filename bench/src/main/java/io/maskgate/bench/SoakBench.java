@@ -3,6 +3,7 @@ package io.maskgate.bench;
 import io.maskgate.tinyml.cli.CommandLines;
 import io.maskgate.tinyml.cli.WorkCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,19 +31,8 @@ public final class SoakBench {
                 description = "doors, one unit each (default ${DEFAULT-VALUE})")
         int doors;
 
-        @Option(names = "--mqtt", paramLabel = "URL",
-                description = "broker to drive (e.g. tcp://127.0.0.1:1883); default: the in-process broker")
-        String mqtt;
-
-        @Option(names = "--db-url", paramLabel = "JDBC",
-                description = "PostgreSQL for the service's event log; default: embedded PostgreSQL (temp dir)")
-        String dbUrl;
-
-        @Option(names = "--db-user", defaultValue = "postgres", paramLabel = "U")
-        String dbUser;
-
-        @Option(names = "--db-password", defaultValue = "", paramLabel = "P")
-        String dbPassword;
+        @Mixin
+        ServiceTarget target = new ServiceTarget();
 
         Options(CommandLines.Work<Options> work) {
             super(work);
@@ -61,10 +51,7 @@ public final class SoakBench {
             throw new IllegalArgumentException("--minutes, --rate and --doors must be at least 1");
         }
         DecisionBench.Options d = new DecisionBench.Options(x -> 0);
-        d.mqtt = o.mqtt;
-        d.dbUrl = o.dbUrl;
-        d.dbUser = o.dbUser;
-        d.dbPassword = o.dbPassword;
+        d.target = o.target;
         d.rate = o.rate;
         d.doors = o.doors;
         d.warmup = 20_000;

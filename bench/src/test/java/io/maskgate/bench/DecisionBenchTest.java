@@ -35,6 +35,6 @@ class DecisionBenchTest {
         assertEquals(5000, o.sustain);
         assertEquals(4, o.clients);
         assertEquals(true, o.nagle);
-        assertEquals("postgres", o.dbUser);
+        assertEquals("postgres", o.target.dbUser);
     }
 }

@@ -30,6 +30,6 @@ class SoakBenchTest {
         assertEquals(3, o.minutes);
         assertEquals(1000, o.rate);
         assertEquals(20, o.doors);
-        assertEquals("postgres", o.dbUser);
+        assertEquals("postgres", o.target.dbUser);
     }
 }
