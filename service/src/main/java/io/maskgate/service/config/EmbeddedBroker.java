@@ -74,7 +74,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             // QoS 1 messages, and polls the next batch only once all of them are acknowledged. The service
             // acknowledges a decision after its events are committed, so 50 per commit cycle capped ingest at about
             // 2,700 decisions/s (bench decisions) while the event writer idled. No config.xml key exists; the field
-            // is public and read per poll. One broker per JVM, so the process-wide setting is this broker's.
+            // is public and read per poll. It is process-wide: the last broker started sets it (a service starts one;
+            // tests that start several get the last one's window).
             com.hivemq.configuration.service.InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = receiveMaximum;
             EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(conf)
