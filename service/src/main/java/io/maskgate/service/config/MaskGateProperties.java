@@ -93,7 +93,29 @@ public record MaskGateProperties(Path dataDir, Mqtt mqtt, Embedded embedded, Dec
      * Event writer queue and batching. {@code linger}: how long a batch may wait, from its first event, for more
      * (fewer, larger transactions at moderate load; the door path never waits on the database).
      */
-    public record Events(int queueCapacity, int batchSize, Duration flushInterval, Duration linger) {
+    public record Events(int queueCapacity, int batchSize, Duration flushInterval, Duration linger, Journal journal) {
+
+        /** The journal's settings ({@code journal:} absent: enabled with the defaults). */
+        public Journal journalOrDefault() {
+            return journal == null ? new Journal(null, null, null) : journal;
+        }
+    }
+
+    /**
+     * The event writer's local journal for database outages ({@code event/EventJournal}): where (empty: {@code
+     * <data-dir>/journal/<mqtt client-id>}, one per service process) and how much it may hold before the writer
+     * stops acknowledging decisions (back-pressure on the broker, never loss). {@code enabled=false}: no journal,
+     * an outage is back-pressure at once.
+     */
+    public record Journal(Boolean enabled, Path dir, DataSize maxSize) {
+
+        public boolean on() {
+            return enabled == null || enabled;
+        }
+
+        public long maxBytes() {
+            return maxSize == null ? DataSize.ofMegabytes(512).toBytes() : maxSize.toBytes();
+        }
     }
 
     /** Master key for key encryption and the optional first admin. */

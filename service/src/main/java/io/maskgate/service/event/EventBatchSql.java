@@ -151,6 +151,30 @@ class EventBatchSql {
     }
 
     /** Timestamps travel as ISO-8601 text and are cast to timestamptz[] in SQL (exact to the microsecond). */
+    /** Records, in the caller's transaction, that a journal segment is replayed up to byte {@code to}. */
+    void journalReplayed(String segment, long to) {
+        jdbc.update("INSERT INTO event_journal_progress (segment, replayed_to) VALUES (?, ?) ON CONFLICT (segment) "
+                + "DO UPDATE SET replayed_to = EXCLUDED.replayed_to, updated_at = now()", segment, to);
+    }
+
+    /** Every journal segment's committed replay offset (segment file name -> byte offset). */
+    Map<String, Long> journalProgress() {
+        Map<String, Long> progress = new HashMap<>();
+        jdbc.query("SELECT segment, replayed_to FROM event_journal_progress",
+                rs -> {
+                    progress.put(rs.getString(1), rs.getLong(2));
+                });
+        return progress;
+    }
+
+    /** Forgets the progress of segments that are replayed and deleted. */
+    void forgetJournalProgress(java.util.Collection<String> segments) {
+        if (!segments.isEmpty()) {
+            jdbc.update("DELETE FROM event_journal_progress WHERE segment = ANY (?)",
+                    (Object) segments.toArray(String[]::new));
+        }
+    }
+
     private static String text(Instant value) {
         return value == null ? null : value.toString();
     }

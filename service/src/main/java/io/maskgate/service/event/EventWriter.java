@@ -1,16 +1,21 @@
 package io.maskgate.service.event;
 
 import io.maskgate.service.config.MaskGateProperties;
+import io.maskgate.service.health.DatabaseProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -20,11 +25,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Writes events off the hot path: producers enqueue into a bounded queue; one writer thread drains it in
  * batches, one transaction per batch ({@link EventBatchSql}). An item may carry an "on durable" action, run once
- * its batch is committed and in queue order: the MQTT gateway acknowledges a decision to the broker only then, so
- * a crash loses no acknowledged decision (the broker redelivers the rest). When the queue is full,
- * {@link #enqueue} blocks: backpressure to the broker instead of dropping events. A lost database is retried with
- * backoff; a batch the database refuses is split until the refused rows are alone, and those are stored sanitised
- * ({@link EventSanitiser}). The queue is flushed on graceful shutdown.
+ * its batch is durable and in queue order: the MQTT gateway acknowledges a decision to the broker only then, so
+ * a crash loses no acknowledged decision (the broker redelivers the rest).
+ *
+ * <p>Durable means committed to PostgreSQL or, while the database is unreachable, fsynced to the local
+ * {@link EventJournal}: decisions stay acknowledged and doors keep working through an outage. The journal is
+ * replayed into PostgreSQL in order once the database is back (and at start, before replay protection is seeded);
+ * while it holds anything, new batches go behind it, so each unit's events reach the log in order. When the journal
+ * is full (or disabled) the queue fills and {@link #enqueue} blocks: back-pressure to the broker, never loss.
+ *
+ * <p>A batch the database refuses is split until the refused rows are alone, and those are stored sanitised
+ * ({@link EventSanitiser}). The queue is flushed on graceful shutdown (into the journal if need be).
  */
 @Component
 public class EventWriter implements SmartLifecycle {
@@ -38,6 +49,9 @@ public class EventWriter implements SmartLifecycle {
     /** Stops after the MQTT client (higher phases stop first), so every ingested message is flushed. */
     public static final int PHASE = 0;
 
+    private static final long MIN_REPLAY_BACKOFF_MS = 250;
+    private static final long MAX_REPLAY_BACKOFF_MS = 5_000;
+
     private record Queued(Item item, long enqueuedNanos, Runnable onDurable) {
     }
 
@@ -47,22 +61,33 @@ public class EventWriter implements SmartLifecycle {
     private final long lingerNanos;
     private final EventBatchSql sql;
     private final TransactionTemplate tx;
+    private final DatabaseProbe database;
+    /** Null when disabled ({@code maskgate.events.journal.enabled=false}). */
+    private final EventJournal journal;
     private final Timer lag;
     private final Counter written;
     private final Counter dropped;
     private final Counter backpressure;
     private final Counter sanitised;
+    private final Counter journaled;
+    private final Counter replayed;
     private volatile boolean running;
     /** Items handed to {@link #enqueue} and items written (or dropped): their difference is what is unwritten. */
-    private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong finished = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong finished = new AtomicLong();
     private volatile boolean accepting = true;
+    private volatile boolean journalFull;
+    private long replayBackoffMs = MIN_REPLAY_BACKOFF_MS;
+    /** When a write or replay last failed for want of the database (epoch ms). */
+    private long lastFailureMillis;
+    private long nextReplayMillis;
     private Thread thread;
 
-    EventWriter(EventBatchSql sql, TransactionTemplate tx, MaskGateProperties properties,
-                       MeterRegistry meters) {
+    EventWriter(EventBatchSql sql, TransactionTemplate tx, MaskGateProperties properties, MeterRegistry meters,
+                DatabaseProbe database) throws IOException {
         this.sql = sql;
         this.tx = tx;
+        this.database = database;
         this.queue = new ArrayBlockingQueue<>(properties.events().queueCapacity());
         this.batchSize = properties.events().batchSize();
         this.flushNanos = properties.events().flushInterval().toNanos();
@@ -80,6 +105,27 @@ public class EventWriter implements SmartLifecycle {
                         + "or moved into the detail").register(meters);
         this.backpressure = Counter.builder("maskgate.events.backpressure")
                 .description("enqueues that had to wait for a full queue").register(meters);
+        this.journaled = Counter.builder("maskgate.events.journaled")
+                .description("items fsynced to the local journal while the database was unreachable")
+                .register(meters);
+        this.replayed = Counter.builder("maskgate.events.journal.replayed")
+                .description("journaled items replayed into the database").register(meters);
+        MaskGateProperties.Journal settings = properties.events().journalOrDefault();
+        this.journal = settings.on() ? EventJournal.open(journalDir(properties, settings), settings.maxBytes()) : null;
+        Gauge.builder("maskgate.events.journal.bytes", this, EventWriter::journalBytes)
+                .description("bytes in the local journal waiting for the database").register(meters);
+        Gauge.builder("maskgate.events.journal.corrupt", this, w -> w.journal == null ? 0 : w.journal.corrupt())
+                .description("journal records found corrupt and set aside (see the log)").register(meters);
+        replayAtStart();
+    }
+
+    /** {@code journal.dir}, else {@code <data-dir>/journal/<mqtt client id>}: one journal per service process. */
+    static Path journalDir(MaskGateProperties p, MaskGateProperties.Journal settings) {
+        if (settings.dir() != null && !settings.dir().toString().isBlank()) {
+            return settings.dir();
+        }
+        String client = p.mqtt() == null || p.mqtt().clientId() == null ? "service" : p.mqtt().clientId();
+        return p.dataDir().resolve("journal").resolve(client.replaceAll("[^A-Za-z0-9._-]", "_"));
     }
 
     /** Queues an item; blocks while the queue is full (backpressure). */
@@ -88,9 +134,9 @@ public class EventWriter implements SmartLifecycle {
     }
 
     /**
-     * Queues an item; {@code onDurable} runs on the writer thread once the item is committed (or, refused by the
-     * database even sanitised, counted as dropped), after the actions of every item queued before it. It does not
-     * run for items abandoned at shutdown: those were never durable.
+     * Queues an item; {@code onDurable} runs on the writer thread once the item is committed or journaled (or,
+     * refused by the database even sanitised, counted as dropped), after the actions of every item queued before
+     * it. It does not run for items abandoned at shutdown: those were never durable.
      */
     public void enqueue(Item item, Runnable onDurable) {
         accepted.incrementAndGet();
@@ -126,9 +172,29 @@ public class EventWriter implements SmartLifecycle {
         return queue.size();
     }
 
-    /** Events queued or in the batch being written: 0 once everything enqueued so far is committed. */
+    /** Events queued or in the batch being written: 0 once everything enqueued so far is durable. */
     public long unwritten() {
         return accepted.get() - finished.get();
+    }
+
+    /** Whether events are going to the local journal (the database is or was just unreachable). */
+    public boolean journaling() {
+        return journal != null && !journal.isEmpty();
+    }
+
+    /** Whether the journal reached its bound: decisions wait unacknowledged (back-pressure on the broker). */
+    public boolean journalFull() {
+        return journalFull;
+    }
+
+    /** Bytes in the journal not yet replayed into the database. */
+    public long journalBytes() {
+        return journal == null ? 0 : journal.bytes();
+    }
+
+    /** Batches in the journal not yet replayed into the database. */
+    public int journalBatches() {
+        return journal == null ? 0 : journal.records();
     }
 
     @Override
@@ -151,6 +217,17 @@ public class EventWriter implements SmartLifecycle {
         if (!queue.isEmpty()) {
             log.error("{} events could not be written before shutdown", queue.size());
         }
+        if (journal != null) {
+            if (!journal.isEmpty()) {
+                log.warn("{} batches of events ({} bytes) wait in the local journal for the database; they are "
+                        + "replayed at the next start", journal.records(), journal.bytes());
+            }
+            try {
+                journal.close();
+            } catch (IOException e) {
+                log.warn("closing the event journal: {}", e.toString());
+            }
+        }
     }
 
     @Override
@@ -168,27 +245,209 @@ public class EventWriter implements SmartLifecycle {
         while (running || !queue.isEmpty()) {
             try {
                 Queued first = queue.poll(flushNanos, TimeUnit.NANOSECONDS);
-                if (first == null) {
-                    continue;
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, batchSize - 1);
+                    linger(batch, first.enqueuedNanos() + lingerNanos);
+                    deliver(batch);
+                    batch.clear();
                 }
-                batch.add(first);
-                queue.drainTo(batch, batchSize - 1);
-                linger(batch, first.enqueuedNanos() + lingerNanos);
-                if (writeWithRetry(batch)) {
-                    runDurableActions(batch);
+                if (journaling()) {
+                    replayStep();
                 }
-                finished.addAndGet(batch.size());
-                long now = System.nanoTime();
-                for (Queued q : batch) {
-                    lag.record(now - q.enqueuedNanos(), TimeUnit.NANOSECONDS);
-                }
-                batch.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
         log.info("event writer flushed and stopped");
+    }
+
+    /** Makes one batch durable (database, else journal) and then runs its actions. */
+    private void deliver(List<Queued> batch) throws InterruptedException {
+        boolean durable;
+        if (journal == null) {
+            durable = writeWithRetry(batch);
+        } else if (!journal.isEmpty() || !databaseLooksUp()) {
+            durable = journal(batch);
+        } else {
+            durable = writeOrJournal(batch);
+        }
+        if (durable) {
+            runDurableActions(batch);
+        }
+        finished.addAndGet(batch.size());
+        long now = System.nanoTime();
+        for (Queued q : batch) {
+            lag.record(now - q.enqueuedNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private boolean writeOrJournal(List<Queued> batch) throws InterruptedException {
+        try {
+            tx.executeWithoutResult(status -> sql.write(items(batch)));
+            written.increment(batch.size());
+            return true;
+        } catch (RuntimeException e) {
+            if (isRefusal(e)) {
+                return isolate(batch, e);
+            }
+            log.warn("event batch write failed: {}", rootCause(e));
+            lastFailureMillis = System.currentTimeMillis();
+            return journal(batch);
+        }
+    }
+
+    /**
+     * Appends a batch to the journal (fsynced). While the journal is full this waits, replaying what it can:
+     * the decisions stay unacknowledged, so the broker holds the rest (back-pressure, never loss).
+     */
+    private boolean journal(List<Queued> batch) throws InterruptedException {
+        byte[] payload = JournalCodec.encode(items(batch));
+        for (int waited = 0; !journal.hasRoom(payload.length); waited++) {
+            if (!journalFull) {
+                log.error("event journal full ({} bytes): decisions are no longer acknowledged until the database "
+                        + "takes the backlog", journal.bytes());
+                journalFull = true;
+            }
+            if (!running && waited >= 20) {
+                log.error("giving up on {} events at shutdown: database unreachable and journal full", batch.size());
+                return false;
+            }
+            replayStep();
+            if (!journal.hasRoom(payload.length)) {
+                Thread.sleep(250);
+            }
+        }
+        journalFull = false;
+        try {
+            boolean first = journal.isEmpty();
+            journal.append(payload);
+            journaled.increment(batch.size());
+            if (first) {
+                log.warn("database unreachable: events go to the local journal {} until it is back",
+                        journal.dir());
+            }
+            return true;
+        } catch (IOException e) {
+            log.error("cannot append to the event journal ({}); waiting for the database instead", e.toString());
+            return writeWithRetry(batch);
+        }
+    }
+
+    /**
+     * Whether to try the database: the probe saw it answer since our last failure. A try on a dead database can
+     * block the writer for the pool's connection timeout, and journaled decisions wait for their acknowledgement.
+     */
+    private boolean databaseLooksUp() {
+        DatabaseProbe.State s = database.state();
+        return s.up() && s.lastOkMillis() > lastFailureMillis;
+    }
+
+    /** Replays one chunk of the journal when the database looks reachable and the backoff allows. */
+    private void replayStep() {
+        if (!databaseLooksUp() || System.currentTimeMillis() < nextReplayMillis) {
+            return;
+        }
+        try {
+            if (replayNext()) {
+                replayBackoffMs = MIN_REPLAY_BACKOFF_MS;
+                if (journal.isEmpty()) {
+                    log.info("event journal replayed into the database; writing directly again");
+                }
+            } else {
+                lastFailureMillis = System.currentTimeMillis();
+                nextReplayMillis = lastFailureMillis + replayBackoffMs;
+                replayBackoffMs = Math.min(replayBackoffMs * 2, MAX_REPLAY_BACKOFF_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Writes the journal's oldest chunk and its replay offset in one transaction; false when the database is
+     * unreachable. Rows the database refuses are isolated and stored sanitised, as in direct writing.
+     */
+    private boolean replayNext() throws InterruptedException {
+        Optional<EventJournal.Chunk> next;
+        try {
+            next = journal.next(batchSize);
+        } catch (IOException e) {
+            log.error("cannot read the event journal: {}", e.toString());
+            return false;
+        }
+        if (next.isEmpty()) {
+            return true;
+        }
+        EventJournal.Chunk chunk = next.get();
+        try {
+            tx.executeWithoutResult(status -> {
+                sql.write(chunk.items());
+                sql.journalReplayed(chunk.segment(), chunk.to());
+            });
+            written.increment(chunk.items().size());
+        } catch (RuntimeException e) {
+            if (!isRefusal(e)) {
+                log.debug("journal replay waits for the database: {}", rootCause(e));
+                return false;
+            }
+            List<Queued> queued = new ArrayList<>(chunk.items().size());
+            for (Item item : chunk.items()) {
+                queued.add(new Queued(item, System.nanoTime(), null));
+            }
+            // rare (a refused row): the isolated writes commit apart from the offset, so a crash right here
+            // could repeat this chunk's rows once at the next start
+            isolate(queued, e);
+            tx.executeWithoutResult(status -> sql.journalReplayed(chunk.segment(), chunk.to()));
+        }
+        replayed.increment(chunk.items().size());
+        try {
+            journal.replayed(chunk);
+            forgetDeletedSegments();
+        } catch (IOException e) {
+            log.error("event journal: {}", e.toString());
+        }
+        return true;
+    }
+
+    /**
+     * An unclean stop during an outage leaves events in the journal: they go into PostgreSQL before anything else
+     * (PersistentSequenceState seeds replay protection from the log after this).
+     */
+    private void replayAtStart() throws IOException {
+        if (journal == null || journal.isEmpty()) {
+            return;
+        }
+        journal.skipReplayed(sql.journalProgress());
+        forgetDeletedSegments();
+        if (journal.isEmpty()) {
+            return;
+        }
+        log.warn("replaying {} batches ({} bytes) of events from the local journal the last run left",
+                journal.records(), journal.bytes());
+        try {
+            while (!journal.isEmpty()) {
+                if (!replayNext()) {
+                    throw new IllegalStateException("the database did not take the event journal's replay");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while replaying the event journal", e);
+        }
+        log.info("event journal replayed");
+    }
+
+    private void forgetDeletedSegments() {
+        List<String> done = journal.takeDeleted();
+        if (!done.isEmpty()) {
+            try {
+                sql.forgetJournalProgress(done);
+            } catch (RuntimeException e) {
+                log.debug("journal progress rows kept for now: {}", rootCause(e)); // harmless leftovers
+            }
+        }
     }
 
     private static void runDurableActions(List<Queued> batch) {

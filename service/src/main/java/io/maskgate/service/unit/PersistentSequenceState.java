@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
  * later than a newer one reached another is not refused.
  */
 @Component
+@org.springframework.context.annotation.DependsOn("eventWriter") // replays a left-over event journal first
 public class PersistentSequenceState implements SequenceState {
 
     private final ConcurrentMap<String, Long> last = new ConcurrentHashMap<>();

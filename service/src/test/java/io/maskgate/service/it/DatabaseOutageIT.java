@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.actuate.health.CompositeHealth;
@@ -34,23 +33,20 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Issue 15, acceptance 2 (what holds today): PostgreSQL behind a TCP relay, cut for 30 s under 500 decisions/s.
- * Asserted: health answers within a second with db DOWN and ingest BACKPRESSURE; the writer's queue stays bounded
- * (decisions are acknowledged only once committed, so the broker holds the rest: back-pressure, never loss);
- * afterwards every PUBACKed decision is logged exactly once and in order per unit; no door opens for a decision
- * older than the unlock age when the backlog is released; no false NO_ACK. Measured and printed, not asserted:
- * the longest gap between unlocks, which is about the outage minus the in-flight window (issue 15 asks for at
- * most 1 s; that needs a local journal, not built yet).
+ * Issue 15, acceptance 2: PostgreSQL behind a TCP relay, cut for 30 s under 500 decisions/s. Asserted: doors keep
+ * unlocking for fresh MASK decisions throughout (no gap over 1 s: the writer journals events locally and decisions
+ * stay acknowledged); health answers within a second with db DOWN and ingest JOURNALING with its backlog; the
+ * writer's queue and the heap stay bounded; afterwards every PUBACKed decision is logged exactly once and in order
+ * per unit, the journal is empty; no door opens for a decision older than the unlock age; no false NO_ACK.
  */
 class DatabaseOutageIT {
 
     private static final int UNITS = 5;
 
+    /** Heap growth allowed over the outage (after GC): the backlog lives in the journal on disk, not in memory. */
+    private static final long HEAP_GROWTH_LIMIT = 64L * 1024 * 1024;
+
     @Test
-    @Disabled("KNOWN FAILURE, open in issue 15: against a Mosquitto with production limits the writer queue reached "
-            + "11,979 items during the outage (bound asserted: 10,000); against Debian's default Mosquitto not every "
-            + "PUBACKed decision was logged within 2 min. Passed on the durability branch with embedded HiveMQ. See "
-            + "the session 3 closing note.")
     void aThirtySecondOutageBecomesBackPressureNotLossAndTheReleasedBacklogOpensNoDoor() throws Exception {
         String run = ItInfrastructure.RUN + Long.toHexString(System.nanoTime() & 0xffff);
         String schema = "dbout_" + run;
@@ -90,6 +86,8 @@ class DatabaseOutageIT {
                 ConcurrentLinkedQueue<Long> unlocks = new ConcurrentLinkedQueue<>();
                 AtomicInteger maxDepth = new AtomicInteger();
                 long outageStart;
+                long heapBefore;
+                long heapDuring;
                 long outageEnd;
                 double rate;
                 try (MqttTestClient actuator = new MqttTestClient(ItInfrastructure.mqttUrl(), "oact-" + run);
@@ -101,6 +99,7 @@ class DatabaseOutageIT {
                         KillIT.ack(actuator, doorKey, p);
                     });
                     publisher.runFor(Duration.ofSeconds(5));
+                    heapBefore = heapAfterGc();
                     relay.cut();
                     outageStart = System.nanoTime();
                     boolean healthChecked = false;
@@ -113,10 +112,16 @@ class DatabaseOutageIT {
                             long ms = (System.nanoTime() - t0) / 1_000_000;
                             assertThat(ms).as("health answered in ms").isLessThan(1_000);
                             assertThat(h.getComponents().get("db").getStatus()).isEqualTo(Status.DOWN);
-                            assertThat(h.getComponents().get("ingest").getStatus()).isEqualTo(Status.DOWN);
+                            org.springframework.boot.actuate.health.Health ingest =
+                                    (org.springframework.boot.actuate.health.Health) h.getComponents().get("ingest");
+                            assertThat(ingest.getStatus()).isEqualTo(Status.UP);
+                            assertThat(ingest.getDetails()).containsEntry("state", "JOURNALING");
+                            assertThat((Integer) ingest.getDetails().get("journalBatches")).isPositive();
                             healthChecked = true;
                         }
                     }
+                    heapDuring = heapAfterGc();
+                    assertThat(healthChecked).as("health checked during the outage").isTrue();
                     relay.restore();
                     outageEnd = System.nanoTime();
                     publisher.runFor(Duration.ofSeconds(5));
@@ -125,11 +130,13 @@ class DatabaseOutageIT {
                     Await.until("every PUBACKed decision logged", Duration.ofSeconds(120), () ->
                             logged(jdbc, units).keySet().containsAll(acknowledged));
                     Await.until("writer idle", Duration.ofSeconds(30), () -> writer.unwritten() == 0);
+                    Await.until("journal replayed", Duration.ofSeconds(60), () -> !writer.journaling());
                 }
                 Map<KillIT.Key, Integer> rows = logged(jdbc, units);
                 assertThat(rows.values()).as("each decision once").allMatch(n -> n == 1);
-                assertThat(maxDepth.get()).as("writer queue during the outage (bounded by the in-flight window)")
-                        .isLessThan(10_000);
+                assertThat(maxDepth.get()).as("writer queue during the outage").isLessThan(10_000);
+                assertThat(heapDuring - heapBefore).as("heap growth over the outage, after GC")
+                        .isLessThan(HEAP_GROWTH_LIMIT);
                 // order per unit: DECISION rows of a unit by id have increasing seq
                 for (String unit : units) {
                     List<Long> seqs = jdbc.queryForList("SELECT seq FROM events WHERE kind = 'DECISION' "
@@ -138,6 +145,9 @@ class DatabaseOutageIT {
                 }
                 // a decision's age is judged when the policy counts it (its GRANTED verdict, which issued the
                 // command): captured more than unlock-max-age + skew (2 s + 250 ms) before that, it must not unlock
+                // statistics first: on the freshly filled tables the planner's nested loop took over 30 s
+                jdbc.execute("ANALYZE events");
+                jdbc.execute("ANALYZE door_commands");
                 Long staleUnlocks = jdbc.queryForObject("""
                         SELECT count(*) FROM door_commands c
                           JOIN events e ON e.kind = 'DECISION' AND e.unit_id = c.unit_id AND e.seq = c.seq
@@ -163,11 +173,20 @@ class DatabaseOutageIT {
                 Long stale = jdbc.queryForObject("SELECT count(*) FROM events WHERE kind = 'VERDICT' AND door_id = ? "
                         + "AND reason = 'STALE_DECISION'", Long.class, door);
                 System.out.printf("database outage %.1f s at %.0f decisions/s: %d PUBACKed, %d unlocks (%d during the "
-                        + "outage, longest gap in it %.1f s), %d decisions judged STALE_DECISION, writer queue max %d%n",
-                        (outageEnd - outageStart) / 1e9, rate, acknowledged.size(), unlocks.size(), during, gap / 1e9,
-                        stale, maxDepth.get());
+                        + "outage, longest gap in it %.2f s), %d decisions judged STALE_DECISION, writer queue max %d, "
+                        + "heap after GC %.1f -> %.1f MB%n", (outageEnd - outageStart) / 1e9, rate,
+                        acknowledged.size(), unlocks.size(), during, gap / 1e9, stale, maxDepth.get(),
+                        heapBefore / 1e6, heapDuring / 1e6);
+                assertThat(during).as("unlocks during the outage").isPositive();
+                assertThat(gap).as("longest gap between unlocks during the outage, ns")
+                        .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
             }
         }
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static Map<KillIT.Key, Integer> logged(JdbcTemplate jdbc, List<String> units) {
