@@ -8,7 +8,7 @@ import java.util.List;
  * reference design's baselines (SqueezeNet 1.1 adapted to 32x32, and the same without fire8/fire9).
  */
 public final class Architectures {
-    public static final List<String> NAMES = List.of("tiny", "tiny-wide", "squeezenet", "squeezenet-mod");
+    public static final List<String> NAMES = List.of("tiny", "tiny-wide", "tiny-xl", "squeezenet", "squeezenet-mod");
 
     private Architectures() {
     }
@@ -18,6 +18,7 @@ public final class Architectures {
         return switch (name == null ? "" : name) {
             case "tiny" -> tiny();
             case "tiny-wide" -> tinyWide();
+            case "tiny-xl" -> tinyXl();
             case "squeezenet" -> squeezeNet(true);
             case "squeezenet-mod" -> squeezeNet(false);
             default -> throw new IllegalArgumentException(
@@ -69,6 +70,28 @@ public final class Architectures {
         l.add(new Layer.Dropout(0.5));
         l.add(new Layer.Dense("fc", 1, false));
         return new Network("tiny-wide", l);
+    }
+
+    /**
+     * tiny-wide's layout near the top of the door's budget: separable blocks of 128, 256 and 256 channels (about
+     * 105 K parameters, 3.5 M MACs, under the 128,193 / 3.8 M limits), the same dropout after every layer.
+     */
+    public static Network tinyXl() {
+        List<Layer> l = new ArrayList<>();
+        l.add(new Layer.Conv("conv1", 3, 1, 16, true));
+        l.add(new Layer.Dropout(0.1));
+        l.add(new Layer.MaxPool(2, 2));
+        l.add(new Layer.Conv("conv2", 3, 1, 32, true));
+        l.add(new Layer.Dropout(0.1));
+        l.add(new Layer.MaxPool(2, 2));
+        separable(l, "sep3", 128, 0.1, 0.2);
+        l.add(new Layer.MaxPool(2, 2));
+        separable(l, "sep4", 256, 0.1, 0.2);
+        separable(l, "sep5", 256, 0.1, 0.2);
+        l.add(new Layer.GlobalMean());
+        l.add(new Layer.Dropout(0.5));
+        l.add(new Layer.Dense("fc", 1, false));
+        return new Network("tiny-xl", l);
     }
 
     private static void separable(List<Layer> l, String name, int filters) {
