@@ -155,6 +155,7 @@ public final class FleetMain {
         AtomicLong unlocks = new AtomicLong();
         AtomicLong unmatchedUnlocks = new AtomicLong();
         AtomicLong actuatorRejects = new AtomicLong();
+        java.util.Map<String, AtomicLong> rejectReasons = new java.util.concurrent.ConcurrentSkipListMap<>();
         AtomicLong measuring = new AtomicLong(0);
         AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
         List<ActuatorSimulator> actuators = new ArrayList<>();
@@ -173,6 +174,8 @@ public final class FleetMain {
                 long now = System.nanoTime();
                 if (!verdict.accepted()) {
                     actuatorRejects.incrementAndGet();
+                    rejectReasons.computeIfAbsent(String.valueOf(verdict.reason()), r -> new AtomicLong())
+                            .incrementAndGet();
                     if (verdict.message() != null && verdict.message().attempt() == 1
                             && verdict.message().action() == DoorAction.UNLOCK
                             && verdict.reason() != io.maskgate.protocol.RejectReason.REPLAY) {
@@ -266,6 +269,9 @@ public final class FleetMain {
                         + " MASK decisions still unanswered %d%n", actuatorRejects.get(), unmatchedUnlocks.get(),
                 units.stream().mapToLong(u -> u.link().dropped()).sum(),
                 pendingMask.values().stream().mapToLong(ConcurrentLinkedQueue::size).sum());
+        if (!rejectReasons.isEmpty()) {
+            System.out.println("  actuator rejects by reason: " + rejectReasons);
+        }
         for (Unit u : units) {
             u.link().close();
         }

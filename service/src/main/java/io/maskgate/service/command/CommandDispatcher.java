@@ -35,7 +35,8 @@ import org.springframework.stereotype.Component;
 /**
  * Sends signed, expiring commands to door actuators and follows each one to its ack: no ack within the timeout
  * means a re-send (same command id, attempt + 1, re-signed) up to the bounded number of attempts and only while
- * the command is still valid; then an ALERT event. Fail-secure: when in doubt nothing is sent and the door stays
+ * the command is still valid; then an ALERT event. An UNLOCK's retries stop once its door has a newer command
+ * (status SUPERSEDED): the actuator acts on the newest only. Fail-secure: when in doubt nothing is sent and the door stays
  * locked; the expiry makes a late delivery useless.
  */
 @Component
@@ -47,7 +48,7 @@ public class CommandDispatcher {
         final long firstSentNanos;
         final CommandOrigin origin;
         volatile DoorCommand current;
-        /** A later LOCK of the door cancelled this UNLOCK's retries (the id of that LOCK). */
+        /** A later command of the door cancelled this UNLOCK's retries (the id of that command). */
         volatile String supersededBy;
 
         Pending(DoorCommand command, CommandOrigin origin, long firstSentNanos) {
@@ -68,6 +69,12 @@ public class CommandDispatcher {
     private final long ackTimeoutMs;
     private final int maxAttempts;
     private final ConcurrentMap<String, Pending> pending = new ConcurrentHashMap<>();
+    /**
+     * Per door, the newest command issued. An UNLOCK is not re-sent once the door has a newer command: the actuator
+     * acts on the newest only, and re-sending old UNLOCKs under load (20 a second per door in a busy entrance) turned
+     * slow acks into a storm of retries that expired in the broker (issue 15's fleet runs).
+     */
+    private final ConcurrentMap<String, String> newestByDoor = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "maskgate-ack-timer");
         t.setDaemon(true);
@@ -116,6 +123,7 @@ public class CommandDispatcher {
         if (action == DoorAction.LOCK) {
             supersedeUnlocks(doorId, id);
         }
+        newestByDoor.put(doorId, id);
         Pending p = new Pending(command, origin, System.nanoTime());
         pending.put(id, p);
         boolean sent = send(command);
@@ -186,11 +194,15 @@ public class CommandDispatcher {
         DoorCommand last = p.current;
         long now = clock.millis();
         Instant at = clock.instant();
+        String newest = newestByDoor.get(last.doorId());
+        if (p.supersededBy == null && last.action() == DoorAction.UNLOCK && newest != null && !newest.equals(id)) {
+            p.supersededBy = newest;
+        }
         if (p.supersededBy != null) {
             if (pending.remove(id, p)) {
                 metrics.command("superseded");
-                events.enqueue(EventRecord.command(at, "SUPERSEDED", last, p.origin,
-                        "retries cancelled by LOCK " + p.supersededBy + " after attempt " + last.attempt()));
+                events.enqueue(EventRecord.command(at, "SUPERSEDED", last, p.origin, "retries cancelled by the "
+                        + "door's newer command " + p.supersededBy + " after attempt " + last.attempt()));
                 events.enqueue(CommandRecord.of(last, CommandStatus.SUPERSEDED, p.origin));
             }
             return;
