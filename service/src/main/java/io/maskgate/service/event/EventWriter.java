@@ -285,8 +285,7 @@ public class EventWriter implements SmartLifecycle {
 
     private boolean writeOrJournal(List<Queued> batch) throws InterruptedException {
         try {
-            tx.executeWithoutResult(status -> sql.write(items(batch)));
-            written.increment(batch.size());
+            commit(batch);
             return true;
         } catch (RuntimeException e) {
             if (isRefusal(e)) {
@@ -478,13 +477,18 @@ public class EventWriter implements SmartLifecycle {
         }
     }
 
+    /** The batch in one transaction; throws what the database threw. */
+    private void commit(List<Queued> batch) {
+        tx.executeWithoutResult(status -> sql.write(items(batch)));
+        written.increment(batch.size());
+    }
+
     /** True once every item is committed or definitively refused; false when abandoned at shutdown. */
     private boolean writeWithRetry(List<Queued> batch) throws InterruptedException {
         long backoffMs = 100;
         for (int attempt = 1; ; attempt++) {
             try {
-                tx.executeWithoutResult(status -> sql.write(items(batch)));
-                written.increment(batch.size());
+                commit(batch);
                 return true;
             } catch (RuntimeException e) {
                 if (isRefusal(e)) {

@@ -2,10 +2,10 @@ package io.maskgate.service.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.maskgate.service.MaskGateApplication;
 import io.maskgate.service.door.DoorPolicy;
 import io.maskgate.service.door.DoorService;
 import io.maskgate.service.it.ItInfrastructure;
+import io.maskgate.service.it.ServiceContexts;
 import io.maskgate.service.unit.PersistentSequenceState;
 import io.maskgate.service.unit.UnitService;
 import java.nio.file.Files;
@@ -16,10 +16,9 @@ import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -35,20 +34,11 @@ class JournalReplayIT {
         String run = ItInfrastructure.RUN;
         String schema = "jreplay_" + run;
         String clientId = "jreplay-" + run;
-        Path dataDir = ItInfrastructure.tempDir().resolve(clientId);
+        Path dataDir = ItInfrastructure.tempDir().resolve(clientId); // ServiceContexts' data dir
         String door = "jdoor-" + run;
         String unit = "junit-" + run;
-        String[] args = {
-                "--spring.datasource.url=" + ItInfrastructure.dbUrlWithSchema(schema),
-                "--spring.datasource.username=" + ItInfrastructure.dbUser(),
-                "--spring.datasource.password=" + ItInfrastructure.dbPassword(),
-                "--spring.flyway.schemas=" + schema,
-                "--maskgate.mqtt.url=" + ItInfrastructure.mqttUrl(),
-                "--maskgate.mqtt.client-id=" + clientId,
-                "--maskgate.mqtt.share-group=jreplay" + run,
-                "--maskgate.security.master-key=" + ItInfrastructure.MASTER_KEY,
-                "--maskgate.data-dir=" + dataDir};
-        try (ConfigurableApplicationContext first = start(args)) {
+        Map<String, Object> props = ServiceContexts.props(schema, clientId, "jreplay" + run);
+        try (ConfigurableApplicationContext first = ServiceContexts.start(props)) {
             first.getBean(DoorService.class).create("it", door, null, DoorPolicy.DEFAULT);
             first.getBean(UnitService.class).register("it", unit, null, door, true);
         }
@@ -73,21 +63,24 @@ class JournalReplayIT {
             ps.executeUpdate();
         }
 
-        try (ConfigurableApplicationContext second = start(args)) {
-            JdbcTemplate jdbc = second.getBean(JdbcTemplate.class);
-            assertThat(jdbc.queryForList("SELECT seq FROM events WHERE kind = 'DECISION' AND unit_id = ? ORDER BY id",
-                    Long.class, unit)).as("decisions replayed from the journal, the committed part skipped")
-                    .containsExactly(3L, 4L);
-            assertThat(jdbc.queryForList("SELECT seq FROM events WHERE kind = 'VERDICT' AND unit_id = ? ORDER BY id",
-                    Long.class, unit)).containsExactly(3L, 4L);
-            assertThat(jdbc.queryForObject("SELECT last_seq FROM units WHERE unit_id = ?", Long.class, unit))
-                    .isEqualTo(4L);
-            assertThat(second.getBean(PersistentSequenceState.class).lastSeq(unit))
-                    .as("replay protection seeded after the replay").isEqualTo(4L);
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM event_journal_progress", Long.class)).isZero();
-            try (Stream<Path> files = Files.list(journalDir)) {
-                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".log"));
+        try {
+            try (ConfigurableApplicationContext second = ServiceContexts.start(props)) {
+                JdbcTemplate jdbc = second.getBean(JdbcTemplate.class);
+                String seqs = "SELECT seq FROM events WHERE kind = ? AND unit_id = ? ORDER BY id";
+                assertThat(jdbc.queryForList(seqs, Long.class, "DECISION", unit)).as("decisions replayed from the journal, the committed part skipped")
+                        .containsExactly(3L, 4L);
+                assertThat(jdbc.queryForList(seqs, Long.class, "VERDICT", unit)).containsExactly(3L, 4L);
+                assertThat(jdbc.queryForObject("SELECT last_seq FROM units WHERE unit_id = ?", Long.class, unit))
+                        .isEqualTo(4L);
+                assertThat(second.getBean(PersistentSequenceState.class).lastSeq(unit))
+                        .as("replay protection seeded after the replay").isEqualTo(4L);
+                assertThat(jdbc.queryForObject("SELECT count(*) FROM event_journal_progress", Long.class)).isZero();
+                try (Stream<Path> files = Files.list(journalDir)) {
+                    assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".log"));
+                }
             }
+        } finally {
+            ServiceContexts.endSession(clientId); // the broker keeps no session queueing other tests' decisions
         }
     }
 
@@ -101,9 +94,5 @@ class JournalReplayIT {
                     null));
         }
         return items;
-    }
-
-    private static ConfigurableApplicationContext start(String[] args) {
-        return new SpringApplicationBuilder(MaskGateApplication.class).web(WebApplicationType.NONE).run(args);
     }
 }

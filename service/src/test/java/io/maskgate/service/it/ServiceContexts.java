@@ -17,13 +17,13 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Service contexts of a test's own (restarts, several replicas), beside the one shared by {@link AbstractServiceIT}:
  * in their own database schema and share group, so the shared context cannot take their messages.
  */
-final class ServiceContexts {
+public final class ServiceContexts {
 
     private ServiceContexts() {
     }
 
     /** Properties of one service instance on the IT infrastructure; callers add or override entries. */
-    static Map<String, Object> props(String schema, String clientId, String shareGroup) {
+    public static Map<String, Object> props(String schema, String clientId, String shareGroup) {
         Map<String, Object> props = new HashMap<>();
         props.put("spring.datasource.url", ItInfrastructure.dbUrlWithSchema(schema));
         props.put("spring.datasource.username", ItInfrastructure.dbUser());
@@ -38,7 +38,7 @@ final class ServiceContexts {
     }
 
     /** Starts a service (no web server) and waits until it is subscribed. */
-    static ConfigurableApplicationContext start(Map<String, Object> props) throws InterruptedException {
+    public static ConfigurableApplicationContext start(Map<String, Object> props) throws InterruptedException {
         // as command-line arguments: they must beat application.yml (builder properties are only defaults)
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
@@ -57,7 +57,7 @@ final class ServiceContexts {
     }
 
     /** Removes a test's persistent session from the broker (clean start, expiry 0). */
-    static void endSession(String clientId) throws Exception {
+    public static void endSession(String clientId) throws Exception {
         MqttAsyncClient c = new MqttAsyncClient(ItInfrastructure.mqttUrl(), clientId, new MemoryPersistence());
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
