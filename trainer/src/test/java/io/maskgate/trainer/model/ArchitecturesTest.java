@@ -47,6 +47,19 @@ class ArchitecturesTest {
     }
 
     @Test
+    void theDoorArchitecturesStayInsideTheUnitsBudget() {
+        // issue 10: <= 128,193 parameters and <= 3.8 M MACs (30 FPS at ~115 M MAC/s); wider means more of both
+        long previous = 0;
+        for (String arch : java.util.List.of("tiny", "tiny-wide", "tiny-l", "tiny-xl")) {
+            Network n = Architectures.byName(arch);
+            assertTrue(n.parameterCount() <= 128_193, arch + " params " + n.parameterCount());
+            assertTrue(n.macs() <= 3_800_000, arch + " MACs " + n.macs());
+            assertTrue(n.parameterCount() > previous, arch + " is not wider than the one before");
+            previous = n.parameterCount();
+        }
+    }
+
+    @Test
     void everyVariableNameIsFlat() {
         for (String arch : Architectures.NAMES) {
             for (Network.Param p : Architectures.byName(arch).params()) {
