@@ -52,6 +52,11 @@ final class Commands {
         @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "default ${DEFAULT-VALUE}")
         long seed;
 
+        @Option(names = "--extra-calibration", paramLabel = "DIR", description = "another training folder "
+                + "(DIR/mask, DIR/no_mask) drawn from with facemask-12k/train, e.g. the --extra-train of the run, so "
+                + "activation ranges cover the faces the model was trained on (repeatable)")
+        List<Path> extraCalibration = new java.util.ArrayList<>();
+
         Quantize(PrintStream out) {
             this.out = out;
         }
@@ -59,20 +64,33 @@ final class Commands {
         @Override
         public Integer call() throws IOException {
             quantize(model, file, data != null ? data : DataPaths.datasets().resolve("facemask-12k"),
-                    TrainCommand.atLeast("calibration", calibration, 1), seed, out);
+                    TrainCommand.atLeast("calibration", calibration, 1), seed, extraCalibration, out);
             return 0;
         }
     }
 
     static PostTrainingQuantization.Result quantize(Path model, Path file, Path data, int calibration, long seed,
                                                     PrintStream out) throws IOException {
+        return quantize(model, file, data, calibration, seed, List.of(), out);
+    }
+
+    static PostTrainingQuantization.Result quantize(Path model, Path file, Path data, int calibration, long seed,
+                                                    List<Path> extraCalibration, PrintStream out) throws IOException {
         try (FloatModel m = FloatModel.load(model)) {
-            ImageSet train = ImageSet.load(data.resolve("train"));
+            List<SourceImage> pool = new java.util.ArrayList<>(
+                    ImageSet.load(data.resolve("train")).images());
+            StringBuilder source = new StringBuilder("train");
+            for (Path extra : extraCalibration) {
+                pool.addAll(ImageSet.load(extra).images());
+                source.append(" + ").append(extra.getParent() == null ? extra
+                        : extra.getParent().getFileName() + "/" + extra.getFileName());
+            }
+            ImageSet train = ImageSet.of(data.resolve("train"), pool);
             PostTrainingQuantization.Result r = PostTrainingQuantization.run(m, train, calibration, seed, file);
             Path parent = file.toAbsolutePath().getParent();
             TrainCommand.json().writeValue(parent.resolve("quantization.json").toFile(), java.util.Map.of(
                     "model", file.getFileName().toString(), "calibrationImages", r.calibrationImages(),
-                    "calibrationSeed", seed, "calibrationSource", data.resolve("train").getFileName().toString(),
+                    "calibrationSeed", seed, "calibrationSource", source.toString(),
                     "bytes", r.bytes()));
             Int8Model q = new Int8Model(r.model());
             ImageSet val = ImageSet.load(data.resolve("val"));

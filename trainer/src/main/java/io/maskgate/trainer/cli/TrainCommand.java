@@ -104,6 +104,10 @@ public final class TrainCommand {
         @Option(names = "--balance", description = "class-balanced sampling (minority images repeated)")
         boolean balance;
 
+        @Option(names = "--label-smoothing", paramLabel = "E", description = "train towards y(1-E)+E/2 instead of "
+                + "0/1, so confident scores stay spread over the int8 output's top steps (default 0)")
+        double labelSmoothing;
+
         @Option(names = "--snapshot-epochs", paramLabel = "K[,K...]", description = "also export the best of "
                 + "epochs 1..K to DIR/epoch-K/")
         String snapshotEpochs = "";
@@ -129,7 +133,10 @@ public final class TrainCommand {
             int perClass = limit == null ? Integer.MAX_VALUE : atLeast("limit", limit, 1);
             TrainConfig d = TrainConfig.defaults(net.arch(), epochs, seed);
             int t = threads == null ? d.intraOpThreads() : atLeast("threads", threads, 1);
-            TrainConfig cfg = d.with(t, Augmenter.Preset.byName(augment));
+            if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+                throw new UsageException("--label-smoothing must be in [0, 1), got " + labelSmoothing);
+            }
+            TrainConfig cfg = d.with(t, Augmenter.Preset.byName(augment)).withLabelSmoothing(labelSmoothing);
             if (!incorrect.equals("skip") && !incorrect.equals("no_mask")) {
                 throw new UsageException("--incorrect must be skip or no_mask, got '" + incorrect + "'");
             }
@@ -234,7 +241,8 @@ public final class TrainCommand {
                 run.bestValAccuracy(), run.totalSeconds(), perEpoch, load0, load1,
                 Runtime.getRuntime().availableProcessors(), run.history(), td.recipe(),
                 List.copyOf(vals.keySet()), meanBalanced ? "mean balanced accuracy over the validation sets"
-                        : "accuracy on " + setName(data.resolve("val")));
+                        : "accuracy on " + setName(data.resolve("val")),
+                cfg.labelSmoothing() == 0 ? null : cfg.labelSmoothing());
         json().writeValue(outDir.resolve("training.json").toFile(), rec);
         out.printf("best epoch %d, val accuracy %.2f%%, %.1f s total (%.1f s/epoch); saved %s%n", run.bestEpoch(),
                 100 * run.bestValAccuracy(), run.totalSeconds(), perEpoch, outDir.resolve("saved_model"));

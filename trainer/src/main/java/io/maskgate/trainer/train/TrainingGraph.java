@@ -61,7 +61,7 @@ public final class TrainingGraph implements AutoCloseable {
         }
         Operand<TFloat32> trainLogits = new GraphBuilder(tf, vars, seed).logits(net, image);
         evalLogits = new GraphBuilder(tf, vars, null).logits(net, image);
-        loss = bceWithLogits(tf, trainLogits, label);
+        loss = bceWithLogits(tf, trainLogits, targets(tf, label, cfg.labelSmoothing()));
         var g = tf.gradients(loss, vars.values());
         List<Operand<TFloat32>> grads = new ArrayList<>();
         for (int i = 0; i < vars.size(); i++) {
@@ -73,6 +73,12 @@ public final class TrainingGraph implements AutoCloseable {
                 .setInterOpParallelismThreads(1)
                 .build();
         session = new Session(graph, config);
+    }
+
+    /** Training targets: the 0/1 labels, or with label smoothing e, {@code y(1 - e) + e/2}. */
+    static Operand<TFloat32> targets(Ops tf, Operand<TFloat32> label, double e) {
+        return e == 0 ? label : tf.math.add(tf.math.mul(label, tf.constant((float) (1 - e))),
+                tf.constant((float) (e / 2)));
     }
 
     /** Mean binary cross-entropy computed stably from logits: max(z,0) - z*y + log(1 + exp(-|z|)). */

@@ -14,5 +14,5 @@ public record TrainingRecord(String arch, long seed, int epochs, int batchSize, 
                              double trainSeconds, double secondsPerEpoch, double loadAverageStart,
                              double loadAverageEnd, int cores, List<EpochResult> history,
                              io.maskgate.trainer.data.TrainingData.Recipe data, List<String> valSets,
-                             String selection) {
+                             String selection, Double labelSmoothing) {
 }

@@ -53,6 +53,8 @@ class TrainerCliTest {
                 "--incorrect must be skip or no_mask");
         assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", out, "--paste-masks", "1.5"),
                 "--paste-masks must be a fraction in [0, 1]");
+        assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", out, "--label-smoothing", "1"),
+                "--label-smoothing must be in [0, 1), got 1.0");
         assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", out, "--paste-chin", "lots"),
                 "--paste-chin must be a fraction in [0, 1]");
         assertClear(run("train", "--arch", "tiny", "--epochs", "1", "--out", out, "--extra-weight", "0"),

@@ -226,6 +226,9 @@ public final class DoorReport {
                 parts.add("class-balanced sampling");
             }
         }
+        if (rec.labelSmoothing() != null && rec.labelSmoothing() > 0) {
+            parts.add(String.format(Locale.ROOT, "label smoothing %.2f", rec.labelSmoothing()));
+        }
         parts.add("select on " + (rec.valSets() == null ? "facemask-12k/val accuracy"
                 : String.join(" + ", rec.valSets()) + (rec.valSets().size() > 1 ? " (mean balanced accuracy)" : "")));
         parts.add(rec.epochs() + " epochs");
