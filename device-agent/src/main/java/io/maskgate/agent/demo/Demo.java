@@ -126,7 +126,9 @@ public final class Demo {
         System.out.println("demo: service log: " + var.resolve("service.log"));
         ProcessBuilder pb = new ProcessBuilder(home.resolve("maskgate").toString(), "service",
                 "--spring.profiles.active=demo", "--server.port=" + httpPort, "--server.address=127.0.0.1",
-                "--maskgate.embedded.mqtt-port=" + mqttPort, "--maskgate.data-dir=" + var)
+                "--maskgate.embedded.mqtt-port=" + mqttPort, "--maskgate.data-dir=" + var,
+                // the demo fleet's factory model is v1, so that v1 -> v2 is its first over-the-air rollout
+                "--maskgate.ota.shipped-model=" + home.resolve("models/maskgate-tiny-v1"))
                 .redirectErrorStream(true).redirectOutput(var.resolve("service.log").toFile());
         for (String key : List.of("MASKGATE_MQTT_URL", "SPRING_DATASOURCE_URL", "MASKGATE_HTTP_PORT",
                 "MASKGATE_DATA_DIR")) {
@@ -138,16 +140,17 @@ public final class Demo {
         Map<String, String> accounts = readCredentials(credentials);
         ServiceClient api = new ServiceClient(base, "demo-admin", accounts.get("demo-admin").toCharArray());
 
+        HmacKey frontKey = api.createDoor("front-door", "Front door (default policy)", null);
+        // the service's default minimum score is the shipped model's calibrated door threshold; lab-door keeps it
+        int minScore = api.get("api/doors/front-door").get("policy").get("minScore").asInt();
         Map<String, Object> strict = new LinkedHashMap<>();
         strict.put("mode", "ENFORCE_VERIFIED");
-        strict.put("minScore", 800);
+        strict.put("minScore", minScore);
         strict.put("requiredFrames", 2);
         strict.put("windowFrames", 3);
         strict.put("windowMs", 5000);
         strict.put("unlockMs", 3000);
-        HmacKey frontKey = api.createDoor("front-door", "Front door (score >= 700)", null);
-        HmacKey labKey = api.createDoor("lab-door", "Lab door (score >= 800, 2 of 3, uncertain scores float-verified)",
-                strict);
+        HmacKey labKey = api.createDoor("lab-door", "Lab door (2 of 3, uncertain scores float-verified)", strict);
         // the units' default band (UnitSettings): their crops of uncertain decisions are re-verified by the service
         UnitSettings band = UnitSettings.defaults("lab-cam", "lab-door");
         api.setVerificationBand("front-door", band.bandLow(), band.bandHigh(), 300);
@@ -186,13 +189,19 @@ public final class Demo {
         }
         double fps = args.fps;
         io.maskgate.protocol.FleetKey fleetKey = null;
-        if (fleetKey != null) {
+        if (!simulated) { // over-the-air updates need a model file to put in the units' slots
             try {
                 fleetKey = io.maskgate.protocol.FleetKey.parsePublic(
                         api.get("api/ota/fleet-key").get("publicKey").asText());
             } catch (IOException | RuntimeException e) {
                 System.out.println("demo: over-the-air updates off: " + e.getMessage());
             }
+        }
+        Path v1 = home.resolve("models/maskgate-tiny-v1/model.tflite");
+        if (fleetKey != null && model.get().version().equals("maskgate-tiny-v2") && Files.isRegularFile(v1)) {
+            model = Optional.of(new ModelLocator.Located(v1, "maskgate-tiny-v1", 1));
+            System.out.println("demo: the cameras start on maskgate-tiny-v1 (the fleet's factory model); "
+                    + "maskgate-tiny-v2 goes out to them over the air 20 s after start");
         }
         startUnit("front-cam", "front-door", frontCam, frames, 11, fps, simulated, model, broker, clock, fleetKey, var,
                 null);
