@@ -52,6 +52,11 @@ public final class ModelCard {
                     + (d.epochMask() + d.epochNoMask()) + " samples per epoch (mask " + d.epochMask() + ", no_mask "
                     + d.epochNoMask() + (d.balanced() ? ", class-balanced" : "") + ")");
             card.set("trainingData", json.valueToTree(d));
+            card.put("masksWornWrongly", d.incorrectAsNoMask()
+                    ? "trained as no_mask (ilc-2021/train/incorrect); measured on ilc-2021/val/incorrect"
+                    : "not trained on (the model has no third class and never saw ilc-2021/*/incorrect); the door "
+                    + "refuses such a face only when it scores below the minimum score: unlock rates in door.int8 "
+                    + "(sets ilc-2021/val/incorrect and ilc-2021/train/incorrect)");
             data.put("val", String.join(" + ", rec.valSets()) + ": model selection only ("
                     + rec.selection() + ")");
         } else if (rec != null) {
@@ -68,7 +73,9 @@ public final class ModelCard {
         if (rec != null) {
             card.put("augmentation", rec.augmentation());
             ObjectNode hp = card.putObject("hyperParameters");
-            hp.put("loss", "binary cross-entropy on the logit");
+            hp.put("loss", "binary cross-entropy on the logit" + (rec.labelSmoothing() == null ? ""
+                    : String.format(java.util.Locale.ROOT, ", label smoothing %.2f (targets %.3f / %.3f)",
+                            rec.labelSmoothing(), rec.labelSmoothing() / 2, 1 - rec.labelSmoothing() / 2)));
             hp.put("optimizer", "Adam");
             hp.put("learningRate", rec.learningRate());
             hp.put("beta1", rec.beta1());
