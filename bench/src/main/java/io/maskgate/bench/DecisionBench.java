@@ -168,6 +168,7 @@ public final class DecisionBench {
                 // decisions are signed before each phase: let them unlock however long the phase runs
                 "--maskgate.decisions.unlock-max-age=10m",
                 "--maskgate.security.master-key=" + Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32)),
+                "--maskgate.doors.default-min-score=700", // the synthetic decisions score 930: same load as before
                 "--maskgate.embedded.mqtt-persistence=in-memory",
                 "--logging.level.root=WARN"));
         String mqtt = o.target.mqtt;

@@ -3,6 +3,7 @@ package io.maskgate.bench.fleet;
 import com.sun.management.OperatingSystemMXBean;
 import io.maskgate.agent.actuator.ActuatorSimulator;
 import io.maskgate.agent.actuator.CommandHandler;
+import io.maskgate.agent.inference.FolderLabelClassifier;
 import io.maskgate.agent.mqtt.BrokerSettings;
 import io.maskgate.agent.mqtt.MqttLink;
 import io.maskgate.agent.mqtt.OfflineBuffer;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./maskgate fleet}: many door units and actuators in one JVM against a broker and a running service.
- * Registers the doors (service default policy: ENFORCE, score >= 700, 1 of 1) and units through the service API, then publishes signed decisions at a
+ * Registers the doors (service default policy: ENFORCE, score >= maskgate.doors.default-min-score, 1 of 1) and units through the service API, then publishes signed decisions at a
  * fixed total rate round-robin over the units, and measures at the actuators the latency from publishing a MASK
  * decision to the door unlocking (per door, unlocks are matched to MASK decisions in order).
  */
@@ -221,7 +222,7 @@ public final class FleetMain {
                 next[0] = (next[0] + 1) % units.size();
                 boolean mask = (sent.get() % 1000) < maskRatio * 1000;
                 Decision d = Signer.sign(Decision.unsigned(unit.id(), unit.door(), unit.seq().incrementAndGet(),
-                        clock.millis(), mask ? Label.MASK : Label.NO_MASK, mask ? 950 : 50, "fleet-sim"), unit.key());
+                        clock.millis(), mask ? Label.MASK : Label.NO_MASK, mask ? FolderLabelClassifier.SIMULATED_MASK_SCORE : 50, "fleet-sim"), unit.key());
                 if (mask && service != null) {
                     pendingMask.get(unit.door()).add(System.nanoTime());
                     maskSent.incrementAndGet();

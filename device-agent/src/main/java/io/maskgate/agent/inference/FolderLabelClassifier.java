@@ -12,13 +12,19 @@ import java.awt.image.BufferedImage;
  */
 public final class FolderLabelClassifier implements Classifier {
 
+    /**
+     * A masked frame's simulated score: 996 per mille is the highest an int8 sigmoid output (scale 1/256) can
+     * give, so it clears every calibrated door threshold, including the service's default (935, v2's).
+     */
+    public static final int SIMULATED_MASK_SCORE = 996;
+
     @Override
     public int score(Frame frame, BufferedImage faceCrop) {
         Label truth = frame.truth();
         if (truth == null) {
             return 500; // unknown: the middle of the uncertainty band, never a confident MASK
         }
-        return truth == Label.MASK ? 950 : 50;
+        return truth == Label.MASK ? SIMULATED_MASK_SCORE : 50;
     }
 
     @Override

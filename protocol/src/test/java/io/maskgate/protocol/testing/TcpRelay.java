@@ -77,9 +77,23 @@ public final class TcpRelay implements AutoCloseable {
             while (!s.isClosed()) {
                 try {
                     Socket client = s.accept();
-                    Socket upstream = new Socket(targetHost, targetPort);
-                    sockets.add(client);
-                    sockets.add(upstream);
+                    Socket upstream;
+                    try {
+                        upstream = new Socket(targetHost, targetPort);
+                    } catch (IOException e) {
+                        client.close();
+                        continue;
+                    }
+                    // a connection accepted just before cut() must not outlive it: register under the same lock
+                    synchronized (this) {
+                        if (server != s) {
+                            client.close();
+                            upstream.close();
+                            continue;
+                        }
+                        sockets.add(client);
+                        sockets.add(upstream);
+                    }
                     pump(client, upstream);
                     pump(upstream, client);
                 } catch (IOException e) {

@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "doors", description = "Doors, their actuator keys and access policies")
 public class DoorController {
 
-    /** Create request; policy is optional (defaults to ENFORCE, score >= 700, 1 of 1). */
+    /** Create request; policy is optional (defaults to ENFORCE, score >= maskgate.doors.default-min-score, 1 of 1). */
     public record CreateDoor(@NotBlank @Pattern(regexp = "[A-Za-z0-9_-]{1,64}") String id,
                              @Size(max = 200) String name, DoorPolicy policy) {
     }
@@ -88,6 +88,6 @@ public class DoorController {
     @DeleteMapping("/{id}/policy")
     @Operation(summary = "Reset the door's policy to the default")
     public DoorPolicy resetPolicy(@PathVariable String id, Principal principal) {
-        return doors.updatePolicy(principal.getName(), id, DoorPolicy.DEFAULT).policy();
+        return doors.updatePolicy(principal.getName(), id, doors.defaultPolicy()).policy();
     }
 }

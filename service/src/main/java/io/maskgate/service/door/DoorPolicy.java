@@ -18,8 +18,10 @@ import java.util.Map;
 public record DoorPolicy(PolicyMode mode, int minScore, int requiredFrames, int windowFrames, int windowMs,
                          int unlockMs, Schedule schedule) {
 
-    /** The policy a new door gets: enforce, score >= 700, 1 of 1, 3 s unlock. */
-    public static final DoorPolicy DEFAULT = new DoorPolicy(PolicyMode.ENFORCE, 700, 1, 1, 5_000, 3_000, null);
+    /** The shape of a new door's policy: enforce, 1 of 1, 5 s window, 3 s unlock; the score from configuration. */
+    public static DoorPolicy withMinScore(int minScore) {
+        return new DoorPolicy(PolicyMode.ENFORCE, minScore, 1, 1, 5_000, 3_000, null);
+    }
 
     public DoorPolicy {
         Map<String, String> problems = problems(mode, minScore, requiredFrames, windowFrames, windowMs, unlockMs);

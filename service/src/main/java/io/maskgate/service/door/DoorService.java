@@ -41,10 +41,12 @@ public class DoorService {
     private final SecretCipher cipher;
     private final AuditLog audit;
     private final BrokerProvisioning broker;
+    private final DoorProperties properties;
 
     public DoorService(DoorRepository repository, DoorRegistry registry, SecretCipher cipher, AuditLog audit,
-                       BrokerProvisioning broker) {
+                       BrokerProvisioning broker, DoorProperties properties) {
         this.broker = broker;
+        this.properties = properties;
         this.repository = repository;
         this.registry = registry;
         this.cipher = cipher;
@@ -53,6 +55,11 @@ public class DoorService {
 
     public List<Door> list() {
         return repository.findAll().stream().map(DoorRepository.StoredDoor::door).toList();
+    }
+
+    /** The policy a door gets when none is given (maskgate.doors.default-min-score). */
+    public DoorPolicy defaultPolicy() {
+        return properties.defaultPolicy();
     }
 
     public Door get(String id) {
@@ -70,7 +77,7 @@ public class DoorService {
         }
         HmacKey key = Keys.generate();
         repository.insert(id, name == null ? id : name, cipher.encrypt(key.bytes(), "door:" + id),
-                policy == null ? DoorPolicy.DEFAULT : policy);
+                policy == null ? properties.defaultPolicy() : policy);
         // last, inside the transaction: a provisioning failure rolls the door back (API: 502)
         BrokerProvisioning.Credentials mqtt = broker.enabled() ? broker.createActuator(id) : null;
         audit.record(actor, "DOOR_CREATE", id, "name=" + name + (mqtt == null ? "" : " broker-client=provisioned"));

@@ -24,8 +24,8 @@ class DoorRegistryRaceTest {
     @Test
     void aSlowReloadAllNeverOverwritesANewerRefresh() throws Exception {
         SecretCipher cipher = new SecretCipher(new byte[32]);
-        DoorRepository.StoredDoor d1 = stored(cipher, "d1", DoorPolicy.DEFAULT);
-        DoorRepository.StoredDoor d2 = stored(cipher, "d2", DoorPolicy.DEFAULT);
+        DoorRepository.StoredDoor d1 = stored(cipher, "d1", DoorPolicy.withMinScore(700));
+        DoorRepository.StoredDoor d2 = stored(cipher, "d2", DoorPolicy.withMinScore(700));
         DoorPolicy locked = new DoorPolicy(PolicyMode.LOCKED, 700, 1, 1, 5_000, 3_000, null);
         DoorRepository repository = mock(DoorRepository.class);
         CountDownLatch reading = new CountDownLatch(1);

@@ -39,7 +39,7 @@ class JournalReplayIT {
         String unit = "junit-" + run;
         Map<String, Object> props = ServiceContexts.props(schema, clientId, "jreplay" + run);
         try (ConfigurableApplicationContext first = ServiceContexts.start(props)) {
-            first.getBean(DoorService.class).create("it", door, null, DoorPolicy.DEFAULT);
+            first.getBean(DoorService.class).create("it", door, null, DoorPolicy.withMinScore(700));
             first.getBean(UnitService.class).register("it", unit, null, door, true);
         }
 

@@ -15,7 +15,7 @@ class HeldDecisionsTest {
 
     private static UncertainDecision uncertain(String unit, long seq, long arrivedNanos) {
         return new UncertainDecision(Decision.unsigned(unit, "d1", seq, 1_000, Label.MASK, 600, "m"), Instant.now(),
-                arrivedNanos, true, DoorPolicy.DEFAULT, 300);
+                arrivedNanos, true, DoorPolicy.withMinScore(700), 300);
     }
 
     @Test
