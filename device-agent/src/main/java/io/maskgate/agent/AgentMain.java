@@ -85,7 +85,7 @@ public final class AgentMain {
 
         @Option(names = "--finder", paramLabel = "FILE|haar", description = "frames are whole scenes (e.g. "
                 + "ilc-2021-scenes/val): the door pipeline finds the face with this int8 finder "
-                + "(models/maskgate-finder-v1/model.tflite) or the Haar cascade, crops the main face square with "
+                + "(models/maskgate-finder-v2/model.tflite) or the Haar cascade, crops the main face square with "
                 + "margin and classifies it")
         String finder;
 

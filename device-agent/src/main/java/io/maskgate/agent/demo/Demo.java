@@ -207,7 +207,10 @@ public final class Demo {
                 null);
         // lab-cam runs the whole door pipeline on scene photos (find -> crop -> classify) when the finder and the
         // scenes are there; otherwise it watches face crops like front-cam
-        Path finderModel = home.resolve("models/maskgate-finder-v1/model.tflite");
+        Path finderModel = home.resolve("models/maskgate-finder-v2/model.tflite");
+        if (!Files.isRegularFile(finderModel)) {
+            finderModel = home.resolve("models/maskgate-finder-v1/model.tflite");
+        }
         Path scenes = data.resolve("ilc-2021-scenes/val");
         if (!simulated && Files.isRegularFile(finderModel) && Files.isDirectory(scenes)) {
             System.out.println("demo: lab-cam runs the door pipeline on whole scene photos (" + scenes

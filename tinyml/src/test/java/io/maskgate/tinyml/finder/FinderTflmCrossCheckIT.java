@@ -13,11 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shipped face finder, int8, in tinyml's TFLM arithmetic (what the door camera runs) against TensorFlow Lite
+ * The shipped face finders (v1, v2), int8, in tinyml's TFLM arithmetic (what the door camera runs) against TensorFlow Lite
  * Micro's own reference kernels ({@code ../shared/tools/tflm-ref}): every output value of the first 120
  * ilc-2021-scenes val photos, letterboxed exactly as the door does, must be equal.
  */
@@ -27,9 +26,10 @@ class FinderTflmCrossCheckIT {
     @TempDir
     Path work;
 
-    @Test
-    void everyOutputValueEqualsTfliteMicro() throws Exception {
-        Path model = TestPaths.repoRoot().resolve("models/maskgate-finder-v1/model.tflite");
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"maskgate-finder-v1", "maskgate-finder-v2"})
+    void everyOutputValueEqualsTfliteMicro(String shipped) throws Exception {
+        Path model = TestPaths.repoRoot().resolve("models").resolve(shipped).resolve("model.tflite");
         assertTrue(Files.isRegularFile(model), "shipped finder missing: " + model);
         Path val = TestPaths.datasets().resolve("ilc-2021-scenes/val");
         if (!Files.isDirectory(val)) {
