@@ -302,7 +302,9 @@ class ConsoleIT extends AbstractServiceIT {
             b.driver.findElement(By.id("new-username")).sendKeys(user);
             b.driver.findElement(By.id("new-password")).sendKeys("short");
             b.driver.findElement(By.cssSelector("#new-user button[type=submit]")).click();
-            assertThat(b.driver.getPageSource()).contains("password must be at least 12 characters");
+            // the form is swapped in by htmx: wait for the answer instead of reading the page at once
+            b.waitFor(Duration.ofSeconds(5)).until(d -> d.getPageSource()
+                    .contains("password must be at least 12 characters"));
             b.driver.findElement(By.id("new-password")).sendKeys("a-long-enough-password");
             b.driver.findElement(By.cssSelector("#new-user button[type=submit]")).click();
             b.waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.presenceOfElementLocated(By.id("user-" + user)));
