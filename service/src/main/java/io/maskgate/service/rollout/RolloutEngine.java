@@ -103,17 +103,34 @@ public class RolloutEngine implements SmartLifecycle, OtaGateway.Listener {
         lastTickMs = now;
         flushBytesSent();
         for (Rollout r : repository.byStatus(RolloutStatus.RUNNING)) {
-            advance(r, Instant.ofEpochMilli(now), dt);
+            isolated(r, () -> advance(r, Instant.ofEpochMilli(now), dt));
         }
         // a paused rollout sends nothing new, but units already offered still time out: never "in progress" forever
         for (Rollout r : repository.byStatus(RolloutStatus.PAUSED)) {
-            for (RolloutGroup g : repository.groups(r.id())) {
-                if (g.status().active() || g.status() == GroupStatus.ERROR) {
-                    for (Action a : repository.actionsOfGroup(g.id())) {
-                        if (!a.status().terminal() && a.status() != ActionStatus.SCHEDULED && a.stateSince() != null
-                                && now - a.stateSince().toEpochMilli() > r.actionDeadlineMs()) {
-                            timeOut(r, a, "stuck in " + a.status() + " past the action deadline");
-                        }
+            isolated(r, () -> timeOutStuckActions(r, now));
+        }
+    }
+
+    /**
+     * One rollout's failure must not stop the tick for the others: rollouts are visited in id order, so an old
+     * rollout that throws every tick would otherwise starve every newer one (a revocation's rollback included).
+     */
+    private void isolated(Rollout r, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            meters.counter("maskgate.rollouts.tick.errors").increment();
+            log.warn("rollout {}: tick step failed, the other rollouts go on: {}", r.id(), e.toString());
+        }
+    }
+
+    private void timeOutStuckActions(Rollout r, long now) {
+        for (RolloutGroup g : repository.groups(r.id())) {
+            if (g.status().active() || g.status() == GroupStatus.ERROR) {
+                for (Action a : repository.actionsOfGroup(g.id())) {
+                    if (!a.status().terminal() && a.status() != ActionStatus.SCHEDULED && a.stateSince() != null
+                            && now - a.stateSince().toEpochMilli() > r.actionDeadlineMs()) {
+                        timeOut(r, a, "stuck in " + a.status() + " past the action deadline");
                     }
                 }
             }
@@ -236,7 +253,7 @@ public class RolloutEngine implements SmartLifecycle, OtaGateway.Listener {
                 clock.instant())) {
             repository.event(r.id(), a.actionId(), a.unitId(), "TIMED_OUT", why);
             meters.counter("maskgate.ota.actions", "status", "TIMED_OUT", "reason", "deadline").increment();
-            gateway.send(command(a, OtaKind.CANCEL));
+            cancel(a); // null-safe: a unit deleted (or whose key cannot be read) gets no CANCEL
         }
     }
 
