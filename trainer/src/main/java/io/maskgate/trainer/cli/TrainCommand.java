@@ -194,9 +194,9 @@ public final class TrainCommand {
         ImageSet train = td.set();
         ImageSet val = ImageSet.load(data.resolve("val"), limit, cfg.seed());
         Map<String, ImageSet> vals = new LinkedHashMap<>();
-        vals.put(setName(data.resolve("val")), val);
+        vals.put(DataPaths.setName(data.resolve("val")), val);
         for (Path p : opts.extraVal()) {
-            vals.put(setName(p), ImageSet.load(p, limit, cfg.seed()));
+            vals.put(DataPaths.setName(p), ImageSet.load(p, limit, cfg.seed()));
         }
         boolean meanBalanced = !opts.extraVal().isEmpty();
         out.printf("%s: %,d parameters, %,d MACs; train %d per epoch (mask %d, no_mask %d; %s), val %s%n",
@@ -241,19 +241,12 @@ public final class TrainCommand {
                 run.bestValAccuracy(), run.totalSeconds(), perEpoch, load0, load1,
                 Runtime.getRuntime().availableProcessors(), run.history(), td.recipe(),
                 List.copyOf(vals.keySet()), meanBalanced ? "mean balanced accuracy over the validation sets"
-                        : "accuracy on " + setName(data.resolve("val")),
+                        : "accuracy on " + DataPaths.setName(data.resolve("val")),
                 cfg.labelSmoothing() == 0 ? null : cfg.labelSmoothing());
         json().writeValue(outDir.resolve("training.json").toFile(), rec);
         out.printf("best epoch %d, val accuracy %.2f%%, %.1f s total (%.1f s/epoch); saved %s%n", run.bestEpoch(),
                 100 * run.bestValAccuracy(), run.totalSeconds(), perEpoch, outDir.resolve("saved_model"));
         return rec;
-    }
-
-    /** "facemask-12k/val" style name: the folder and its parent. */
-    static String setName(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        return abs.getParent() == null ? abs.toString()
-                : abs.getParent().getFileName() + "/" + abs.getFileName();
     }
 
     static ObjectMapper json() {

@@ -34,6 +34,16 @@ public final class DataPaths {
         return repoRoot().resolve("../shared/datasets").normalize();
     }
 
+    /**
+     * A data folder's name as the records show it, its parent and itself ("ilc-2021/train"): the same on every
+     * machine, so no record or card carries this machine's paths.
+     */
+    public static String setName(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.getParent() == null ? abs.toString()
+                : abs.getParent().getFileName() + "/" + abs.getFileName();
+    }
+
     public static Path facemask(String split) {
         return datasets().resolve("facemask-12k").resolve(split);
     }

@@ -66,7 +66,7 @@ public final class TrainingData {
         for (Path extra : extras) {
             ImageSet e = ImageSet.load(extra, limit, seed, incorrectAsNoMask);
             loaded.addAll(e.images());
-            extraNames.add(extra.toString());
+            extraNames.add(DataPaths.setName(extra)); // "ilc-2021/train": no machine path in the record
             for (int r = 0; r < extraWeight; r++) {
                 list.addAll(e.images());
             }
@@ -76,7 +76,7 @@ public final class TrainingData {
         }
         int loadedMask = (int) loaded.stream().filter(i -> i.label() == Label.MASK).count();
         int epochMask = (int) list.stream().filter(i -> i.label() == Label.MASK).count();
-        Recipe recipe = new Recipe(primary.toString(), extraNames, extraWeight, incorrectAsNoMask, pasteMasks,
+        Recipe recipe = new Recipe(DataPaths.setName(primary), extraNames, extraWeight, incorrectAsNoMask, pasteMasks,
                 pasteChin, balance, loadedMask, loaded.size() - loadedMask, pastedMask, pastedChin, epochMask,
                 list.size() - epochMask);
         return new TrainingData(ImageSet.of(primary, list), recipe);

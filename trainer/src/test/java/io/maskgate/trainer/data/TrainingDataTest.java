@@ -43,6 +43,10 @@ class TrainingDataTest {
                 0, 0, false, Integer.MAX_VALUE, 1);
         assertEquals(6 + 3, plain.set().count(Label.MASK));
         assertEquals(4 + 6, plain.set().count(Label.NO_MASK));
+        // the record names folders as "parent/name", never by this machine's absolute path
+        String parent = tmp.getFileName().toString();
+        assertEquals(parent + "/primary", plain.recipe().primary());
+        assertEquals(List.of(parent + "/extra"), plain.recipe().extraTrain());
         TrainingData withIncorrect = TrainingData.build(tmp.resolve("primary"), List.of(tmp.resolve("extra")), 3,
                 true, 0, 0, false, Integer.MAX_VALUE, 1);
         assertEquals(4 + 9, withIncorrect.set().count(Label.NO_MASK));

@@ -213,7 +213,8 @@ public final class DoorReport {
             parts.add("facemask-12k/train");
         } else {
             parts.add("facemask-12k/train" + d.extraTrain().stream()
-                    .map(p -> " + " + shortName(p) + (d.extraWeight() > 1 ? " x" + d.extraWeight() : ""))
+                    .map(p -> " + " + io.maskgate.trainer.data.DataPaths.setName(Path.of(p))
+                            + (d.extraWeight() > 1 ? " x" + d.extraWeight() : ""))
                     .reduce("", String::concat));
             if (d.incorrectAsNoMask()) {
                 parts.add("incorrect as no_mask");
@@ -233,11 +234,6 @@ public final class DoorReport {
                 : String.join(" + ", rec.valSets()) + (rec.valSets().size() > 1 ? " (mean balanced accuracy)" : "")));
         parts.add(rec.epochs() + " epochs");
         return String.join("; ", parts);
-    }
-
-    private static String shortName(String path) {
-        Path p = Path.of(path).toAbsolutePath().normalize();
-        return p.getParent() == null ? p.toString() : p.getParent().getFileName() + "/" + p.getFileName();
     }
 
     static String sha256(Path file) throws IOException {
