@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
  * Registers the shipped model ({@code models/maskgate-tiny-v2} by default, the version its model card names) at first
  * start, through the same gate as any upload, so a fresh fleet has a READY version to roll back to. Its float
  * SavedModel ({@code saved_model/}) goes into the registry with it, so re-verification of its decisions works from
- * the registry alone. A row registered before the float model was stored keeps no float zip (rows are immutable): the verifier
- * then falls back to the models folder.
+ * the registry alone. A row registered before the float model was stored keeps no float zip (rows are immutable):
+ * the verifier then falls back to the models folder.
  */
 @Component
 class ShippedModel implements ApplicationRunner {

@@ -128,13 +128,18 @@ public class RolloutEngine implements SmartLifecycle, OtaGateway.Listener {
         for (RolloutGroup g : repository.groups(r.id())) {
             if (g.status().active() || g.status() == GroupStatus.ERROR) {
                 for (Action a : repository.actionsOfGroup(g.id())) {
-                    if (!a.status().terminal() && a.status() != ActionStatus.SCHEDULED && a.stateSince() != null
-                            && now - a.stateSince().toEpochMilli() > r.actionDeadlineMs()) {
+                    if (!a.status().terminal() && stuck(r, a, now)) {
                         timeOut(r, a, "stuck in " + a.status() + " past the action deadline");
                     }
                 }
             }
         }
+    }
+
+    /** An offered action (not merely scheduled) that has stayed in its state past the rollout's action deadline. */
+    private static boolean stuck(Rollout r, Action a, long nowMs) {
+        return a.status() != ActionStatus.SCHEDULED && a.stateSince() != null
+                && nowMs - a.stateSince().toEpochMilli() > r.actionDeadlineMs();
     }
 
     private void advance(Rollout r, Instant now, long dt) {
@@ -173,8 +178,7 @@ public class RolloutEngine implements SmartLifecycle, OtaGateway.Listener {
                 if (a.status().terminal()) {
                     continue;
                 }
-                boolean stuck = a.status() != ActionStatus.SCHEDULED && a.stateSince() != null
-                        && now.toEpochMilli() - a.stateSince().toEpochMilli() > r.actionDeadlineMs();
+                boolean stuck = stuck(r, a, now.toEpochMilli());
                 if (stuck || groupExpired) {
                     timeOut(r, a, stuck ? "stuck in " + a.status() + " past the action deadline"
                             : "group deadline passed");

@@ -50,9 +50,7 @@ public abstract class AbstractServiceIT {
         r.add("maskgate.mqtt.share-group", () -> "it" + ItInfrastructure.RUN);
         r.add("maskgate.mqtt.session-expiry", () -> "120s");
         r.add("maskgate.security.master-key", () -> ItInfrastructure.MASTER_KEY);
-        // the ITs' synthetic decisions score 900-999 against a 700 default: they test the policy's mechanics; the
-        // shipped default (the model's calibrated threshold) is checked by DoorDefaultsTest
-        r.add("maskgate.doors.default-min-score", () -> "700");
+        r.add("maskgate.doors.default-min-score", () -> ItInfrastructure.SYNTHETIC_MIN_SCORE);
         r.add("maskgate.security.admin-user", () -> ADMIN);
         r.add("maskgate.security.admin-password", () -> ADMIN_PASSWORD);
         r.add("maskgate.life-safety.panel-id", () -> FIRE_PANEL);

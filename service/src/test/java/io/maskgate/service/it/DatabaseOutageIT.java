@@ -63,7 +63,7 @@ class DatabaseOutageIT {
                     "--maskgate.mqtt.share-group=dbout" + run,
                     "--maskgate.mqtt.session-expiry=300s",
                     "--maskgate.security.master-key=" + ItInfrastructure.MASTER_KEY,
-                    "--maskgate.doors.default-min-score=700", // synthetic scores, as in AbstractServiceIT
+                    "--maskgate.doors.default-min-score=" + ItInfrastructure.SYNTHETIC_MIN_SCORE,
                     "--maskgate.data-dir=" + ItInfrastructure.tempDir().resolve("dbout-" + run)};
             try (ConfigurableApplicationContext context = new SpringApplicationBuilder(MaskGateApplication.class)
                     .web(WebApplicationType.NONE).run(args)) {

@@ -25,6 +25,13 @@ public final class ItInfrastructure {
     public static final String MASTER_KEY = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
 
     /** Fleet manifest key (Ed25519 seed) of the test contexts. */
+    /**
+     * maskgate.doors.default-min-score of every service the ITs start: their synthetic decisions score 900-999 and
+     * test the policy's mechanics, not a model; the shipped default (the model's calibrated threshold) is checked by
+     * DoorDefaultsTest.
+     */
+    public static final String SYNTHETIC_MIN_SCORE = "700";
+
     public static final String FLEET_KEY = io.maskgate.protocol.FleetKey.generate().seedBase64Url();
 
     private static EmbeddedPostgres postgres;

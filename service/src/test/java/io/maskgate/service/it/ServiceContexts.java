@@ -33,7 +33,7 @@ public final class ServiceContexts {
         props.put("maskgate.mqtt.client-id", clientId);
         props.put("maskgate.mqtt.share-group", shareGroup);
         props.put("maskgate.security.master-key", ItInfrastructure.MASTER_KEY);
-        props.put("maskgate.doors.default-min-score", "700"); // synthetic scores 900-999, as in AbstractServiceIT
+        props.put("maskgate.doors.default-min-score", ItInfrastructure.SYNTHETIC_MIN_SCORE);
         props.put("maskgate.data-dir", ItInfrastructure.tempDir().resolve(clientId).toString());
         return props;
     }

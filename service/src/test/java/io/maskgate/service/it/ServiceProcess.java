@@ -62,7 +62,7 @@ final class ServiceProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         pb.environment().put("MASKGATE_ADMIN_USER", ADMIN);
         pb.environment().put("MASKGATE_ADMIN_PASSWORD", PASSWORD);
-        pb.environment().put("MASKGATE_DEFAULT_MIN_SCORE", "700"); // synthetic scores, as in AbstractServiceIT
+        pb.environment().put("MASKGATE_DEFAULT_MIN_SCORE", ItInfrastructure.SYNTHETIC_MIN_SCORE);
         pb.environment().remove("SPRING_DATASOURCE_URL");
         process = pb.start();
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -62,7 +62,7 @@ class BrokerOutageReconnectIT {
                     "--maskgate.mqtt.reconnect-min=" + RECONNECT_MIN.toMillis() + "ms",
                     "--maskgate.mqtt.reconnect-max=" + RECONNECT_MAX.toMillis() + "ms",
                     "--maskgate.security.master-key=" + ItInfrastructure.MASTER_KEY,
-                    "--maskgate.doors.default-min-score=700", // synthetic scores, as in AbstractServiceIT
+                    "--maskgate.doors.default-min-score=" + ItInfrastructure.SYNTHETIC_MIN_SCORE,
                     "--maskgate.data-dir=" + ItInfrastructure.tempDir().resolve("outage")};
             try (ConfigurableApplicationContext context = new SpringApplicationBuilder(MaskGateApplication.class)
                     .web(WebApplicationType.NONE).run(args);

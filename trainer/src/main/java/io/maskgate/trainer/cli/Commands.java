@@ -70,11 +70,6 @@ final class Commands {
     }
 
     static PostTrainingQuantization.Result quantize(Path model, Path file, Path data, int calibration, long seed,
-                                                    PrintStream out) throws IOException {
-        return quantize(model, file, data, calibration, seed, List.of(), out);
-    }
-
-    static PostTrainingQuantization.Result quantize(Path model, Path file, Path data, int calibration, long seed,
                                                     List<Path> extraCalibration, PrintStream out) throws IOException {
         try (FloatModel m = FloatModel.load(model)) {
             List<SourceImage> pool = new java.util.ArrayList<>(
@@ -82,8 +77,7 @@ final class Commands {
             StringBuilder source = new StringBuilder("train");
             for (Path extra : extraCalibration) {
                 pool.addAll(ImageSet.load(extra).images());
-                source.append(" + ").append(extra.getParent() == null ? extra
-                        : extra.getParent().getFileName() + "/" + extra.getFileName());
+                source.append(" + ").append(DataPaths.setName(extra));
             }
             ImageSet train = ImageSet.of(data.resolve("train"), pool);
             PostTrainingQuantization.Result r = PostTrainingQuantization.run(m, train, calibration, seed, file);
