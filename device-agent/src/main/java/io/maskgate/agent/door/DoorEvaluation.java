@@ -35,7 +35,7 @@ import java.util.SplittableRandom;
 public final class DoorEvaluation {
     public static final double IOU = 0.3;
 
-    /** Unit and door rules; the defaults are the unit's (3 of 5 at 500) and a new door's (min score 700). */
+    /** Unit and door rules (the command's defaults are the unit's 3 of 5 at 500 and a new door's minimum score). */
     public record DoorRule(int n, int m, int threshold, int minScore) {
         public static DoorRule defaults() {
             return new DoorRule(3, 5, 500, 700);
@@ -54,6 +54,8 @@ public final class DoorEvaluation {
         public int classifiedRight40;
         public int mainFaces;
         public int unlocked;
+        public int mainFaces40;
+        public int unlocked40;
 
         public static double share(int a, int b) {
             return b == 0 ? Double.NaN : (double) a / b;
@@ -136,8 +138,13 @@ public final class DoorEvaluation {
             List<Box> boxes = faces.stream().map(SceneBoxes.Face::box).toList();
             int main = MainFace.choose(boxes, w, h).orElseThrow();
             LabelCounts mc = labels.get(faces.get(main).label());
+            boolean unlocked = unlocks(image, e.getKey(), dets);
             mc.mainFaces++;
-            mc.unlocked += unlocks(image, e.getKey(), dets) ? 1 : 0;
+            mc.unlocked += unlocked ? 1 : 0;
+            if (faces.get(main).box().shortSide() >= 40) {
+                mc.mainFaces40++;
+                mc.unlocked40 += unlocked ? 1 : 0;
+            }
         }
         return new Result(finder.name(), pipeline.classifier().modelVersion(), photos, detections, falseDetections,
                 labels, rule, (System.nanoTime() - t0) / 1e9);

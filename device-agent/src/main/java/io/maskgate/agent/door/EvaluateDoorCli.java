@@ -66,9 +66,10 @@ public final class EvaluateDoorCli {
                 description = "the unit's per-mille mask threshold (default ${DEFAULT-VALUE})")
         int threshold;
 
-        @Option(names = "--min-score", defaultValue = "700", paramLabel = "S",
-                description = "the door's minimum decision score (default ${DEFAULT-VALUE})")
-        int minScore;
+        @Option(names = "--min-score", paramLabel = "S",
+                description = "the door's minimum decision score (default: door.defaultMinScore of the "
+                        + "classifier's model-card.json, the service's default for a new door; 700 without one)")
+        Integer minScore;
 
         @Option(names = "--limit", defaultValue = "0", paramLabel = "K", description = "only the first K photos")
         int limit;
@@ -108,11 +109,13 @@ public final class EvaluateDoorCli {
                 : classifierFile.getParent().getFileName() + "/" + classifierFile.getFileName();
         TinymlClassifier classifier = new TinymlClassifier(classifierFile, a.maskIndex, version);
         DoorPipeline pipeline = new DoorPipeline(finder, classifier, a.margin);
-        DoorEvaluation.DoorRule rule = new DoorEvaluation.DoorRule(a.n, a.m, a.threshold, a.minScore);
+        int minScore = a.minScore != null ? a.minScore : defaultMinScore(classifierFile);
+        DoorEvaluation.DoorRule rule = new DoorEvaluation.DoorRule(a.n, a.m, a.threshold, minScore);
         new io.maskgate.agent.smoothing.Smoother(rule.n(), rule.m(), rule.threshold()); // validates N, M, T
         DoorEvaluation.Result r = new DoorEvaluation(pipeline, finder, rule).run(a.data, a.limit);
-        String thr = a.finder.equals("haar") ? "haar scale 1.1, 3 neighbours"
-                : String.format(Locale.ROOT, "score >= %.2f", a.finderThreshold);
+        String thr = (a.finder.equals("haar") ? "haar scale 1.1, 3 neighbours"
+                : String.format(Locale.ROOT, "score >= %.2f", a.finderThreshold))
+                + String.format(Locale.ROOT, "; crop margin %.2f", a.margin);
         print(r, out);
         out.println("finder setting: " + thr);
         if (a.json) {
@@ -121,16 +124,45 @@ public final class EvaluateDoorCli {
         return 0;
     }
 
+    /** Without a card value: the service's minimum score before the model v2 card set one. */
+    static final int FALLBACK_MIN_SCORE = 700;
+
+    /**
+     * The door minimum a classifier's card calibrates ({@code door.defaultMinScore} of the
+     * {@code model-card.json} beside it), so the door figures are those of a new door running that model.
+     */
+    static int defaultMinScore(Path classifierFile) throws IOException {
+        Path card = classifierFile.toAbsolutePath().resolveSibling("model-card.json");
+        if (!Files.isRegularFile(card)) {
+            return FALLBACK_MIN_SCORE;
+        }
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(card.toFile()).path("door")
+                    .path("defaultMinScore");
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException("model card is not JSON: " + card + ": " + e.getOriginalMessage());
+        }
+        if (n.isMissingNode()) {
+            return FALLBACK_MIN_SCORE;
+        }
+        if (!n.canConvertToInt() || n.asInt() < 0 || n.asInt() > 1000) {
+            throw new IOException("door.defaultMinScore in " + card + " is not a score 0-1000: " + n);
+        }
+        return n.asInt();
+    }
+
     static void print(DoorEvaluation.Result r, PrintStream out) {
         out.printf(Locale.ROOT, "door pipeline: finder %s, classifier %s, %d photos, %.0f s%n", r.finder(),
                 r.classifier(), r.photos(), r.seconds());
-        out.printf(Locale.ROOT, "%-10s %18s %18s %16s %16s %14s%n", "label", "found >=40 px", "found >=20 px",
-                "classified right", "right (>=40 px)", "main face: unlock");
+        out.printf(Locale.ROOT, "%-10s %18s %18s %16s %16s %14s %14s%n", "label", "found >=40 px", "found >=20 px",
+                "classified right", "right (>=40 px)", "main face: unlock", "(>=40 px)");
         for (Map.Entry<String, DoorEvaluation.LabelCounts> e : r.labels().entrySet()) {
             DoorEvaluation.LabelCounts c = e.getValue();
-            out.printf(Locale.ROOT, "%-10s %18s %18s %16s %16s %14s%n", e.getKey(), pct(c.found40, c.faces40),
+            out.printf(Locale.ROOT, "%-10s %18s %18s %16s %16s %14s %14s%n", e.getKey(), pct(c.found40, c.faces40),
                     pct(c.found20, c.faces20), pct(c.classifiedRight, c.classified),
-                    pct(c.classifiedRight40, c.classified40), pct(c.unlocked, c.mainFaces));
+                    pct(c.classifiedRight40, c.classified40), pct(c.unlocked, c.mainFaces),
+                    pct(c.unlocked40, c.mainFaces40));
         }
         out.printf(Locale.ROOT, "false detections: %d in %d photos = %.3f per photo (%d detections)%n",
                 r.falseDetections(), r.photos(), r.falsePerPhoto(), r.detections());
@@ -155,9 +187,9 @@ public final class EvaluateDoorCli {
             first = false;
             sb.append(String.format(Locale.ROOT, "\"%s\":{\"faces40\":%d,\"found40\":%d,\"faces20\":%d,\"found20\":%d,"
                             + "\"classified\":%d,\"classifiedRight\":%d,\"classified40\":%d,\"classifiedRight40\":%d,"
-                            + "\"mainFaces\":%d,\"unlocked\":%d}",
+                            + "\"mainFaces\":%d,\"unlocked\":%d,\"mainFaces40\":%d,\"unlocked40\":%d}",
                     esc(e.getKey()), c.faces40, c.found40, c.faces20, c.found20, c.classified, c.classifiedRight,
-                    c.classified40, c.classifiedRight40, c.mainFaces, c.unlocked));
+                    c.classified40, c.classifiedRight40, c.mainFaces, c.unlocked, c.mainFaces40, c.unlocked40));
         }
         return sb.append("}}").toString();
     }

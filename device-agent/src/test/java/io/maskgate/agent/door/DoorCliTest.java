@@ -44,6 +44,29 @@ class DoorCliTest {
     }
 
     @Test
+    void theDoorMinimumComesFromTheClassifiersCard() throws Exception {
+        Path model = dir.resolve("m/model.tflite");
+        java.nio.file.Files.createDirectories(model.getParent());
+        assertEquals(EvaluateDoorCli.FALLBACK_MIN_SCORE, EvaluateDoorCli.defaultMinScore(model), "no card");
+        Path card = model.resolveSibling("model-card.json");
+        java.nio.file.Files.writeString(card, "{\"door\":{\"defaultMinScore\":912}}");
+        assertEquals(912, EvaluateDoorCli.defaultMinScore(model));
+        java.nio.file.Files.writeString(card, "{\"name\":\"x\"}");
+        assertEquals(EvaluateDoorCli.FALLBACK_MIN_SCORE, EvaluateDoorCli.defaultMinScore(model), "card without one");
+        java.nio.file.Files.writeString(card, "{\"door\":{\"defaultMinScore\":4000}}");
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> EvaluateDoorCli.defaultMinScore(model)).getMessage().contains("not a score"));
+        java.nio.file.Files.writeString(card, "{door");
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> EvaluateDoorCli.defaultMinScore(model)).getMessage().contains("not JSON"));
+        // the shipped classifier's card: the same value the service takes as a new door's minimum
+        Path v2 = Path.of("..", "models", "maskgate-tiny-v2", "model.tflite");
+        int card2 = new com.fasterxml.jackson.databind.ObjectMapper().readTree(v2.resolveSibling("model-card.json")
+                .toFile()).get("door").get("defaultMinScore").asInt();
+        assertEquals(card2, EvaluateDoorCli.defaultMinScore(v2));
+    }
+
+    @Test
     void finderCardHelpWritesNothingAndOptionsReachTheWork() {
         CommandProbe<FinderCardCli.Options> card = new CommandProbe<>();
         CommandLine cl = CommandLines.of(new FinderCardCli.Options(card), IllegalArgumentException.class);

@@ -81,15 +81,23 @@ public final class FinderCli implements Callable<Integer> {
                         + "on time, not epochs")
         Instant deadline;
 
+        @Option(names = "--average", defaultValue = "0", paramLabel = "D",
+                description = "keep an exponential moving average of the weights with this per-step decay "
+                        + "(e.g. 0.998) and evaluate, keep and write the average; 0 = off (default)")
+        double average;
+
         Train(PrintStream out) {
             this.out = out;
         }
 
         @Override
         public Integer call() throws IOException {
+            if (average != 0 && !(average > 0 && average < 1)) {
+                throw new IllegalArgumentException("--average must be 0 (off) or in (0, 1), got " + average);
+            }
             FinderTrainer.Config cfg = new FinderTrainer.Config(atLeast1("epochs", epochs),
                     atLeast1("samples", samples), atLeast1("batch", batch), lr, seed, atLeast1("threads", threads),
-                    deadline == null ? 0 : deadline.toEpochMilli(), atLeast1("pool", pool));
+                    deadline == null ? 0 : deadline.toEpochMilli(), atLeast1("pool", pool), average);
             FinderNet net = FinderNet.byName(arch);
             Path scenes = data.data();
             out.printf("finder %s: %,d params, %,d MACs; loading scenes from %s%n", net.arch(),

@@ -5,6 +5,7 @@ import io.maskgate.tinyml.finder.FinderDecoder;
 import io.maskgate.tinyml.finder.FinderSpec;
 import io.maskgate.tinyml.finder.Letterbox;
 import io.maskgate.trainer.train.TrainConfig;
+import io.maskgate.trainer.train.WeightAverage;
 import io.maskgate.trainer.train.Weights;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,13 +21,19 @@ import java.util.concurrent.Executors;
  * Trains the finder: each epoch renders {@code samplesPerEpoch} fresh augmented samples from the train scenes
  * (on one background thread, while the previous epoch trains; each sample depends only on (seed, index)),
  * takes Adam steps with a cosine learning-rate decay, then runs the val photos through the inference pass and
- * keeps the weights with the best {@link SceneMetrics#score()}. Writes {@code last.weights},
+ * keeps the weights with the best {@link SceneMetrics#score()} (with {@link Config#averaging()} above 0, the
+ * weights evaluated, kept and written are the {@link WeightAverage} of the steps so far). Writes {@code last.weights},
  * {@code best.weights} and {@code training.log} into the output folder after every epoch, so a run that is
  * stopped early still leaves usable weights.
  */
 public final class FinderTrainer {
     public record Config(int epochs, int samplesPerEpoch, int batch, double learningRate, long seed, int threads,
-                         long deadlineEpochMillis, int poolSize) {
+                         long deadlineEpochMillis, int poolSize, double averaging) {
+        /** Without weight averaging (the recipe of finder v1 and v2). */
+        public Config(int epochs, int samplesPerEpoch, int batch, double learningRate, long seed, int threads,
+                      long deadlineEpochMillis, int poolSize) {
+            this(epochs, samplesPerEpoch, batch, learningRate, seed, threads, deadlineEpochMillis, poolSize, 0);
+        }
     }
 
     private final Config cfg;
@@ -53,6 +60,7 @@ public final class FinderTrainer {
             graph.resetOptimizer();
             SamplePool pool = new SamplePool(train.scenes(), cfg.poolSize(), cfg.seed());
             java.util.SplittableRandom draws = new java.util.SplittableRandom(cfg.seed());
+            WeightAverage average = cfg.averaging() > 0 ? new WeightAverage(cfg.averaging()) : null;
             int px = FinderSpec.INPUT * FinderSpec.INPUT * 3;
             int gc = FinderSpec.GRID * FinderSpec.GRID * FinderSpec.CHANNELS;
             float[] bx = new float[cfg.batch() * px];
@@ -77,11 +85,24 @@ public final class FinderTrainer {
                         throw new IOException("interrupted", e);
                     }
                     lossSum += graph.step(bx, bt, bw, cfg.batch(), (float) lr) * cfg.batch();
+                    if (average != null) {
+                        average.update(graph.weights());
+                    }
                 }
                 int seen = steps * cfg.batch();
                 double trainSecs = (System.nanoTime() - t0) / 1e9;
-                SceneMetrics m = evaluate(graph, val, valSamples);
-                Weights w = graph.weights();
+                Weights w;
+                SceneMetrics m;
+                if (average == null) {
+                    m = evaluate(graph, val, valSamples);
+                    w = graph.weights();
+                } else {
+                    Weights current = graph.weights();
+                    w = average.weights();
+                    graph.load(w); // evaluate the average, then train on from the current weights
+                    m = evaluate(graph, val, valSamples);
+                    graph.load(current);
+                }
                 WeightsFile.write(w, out.resolve("last.weights"));
                 boolean improved = m.score() > bestScore;
                 if (improved) {
