@@ -1,6 +1,7 @@
 """MaskGate door unit on the OpenMV Cam (H7 / H7 Plus / RT1062): the camera loop and its hardware glue.
 
-Loop: capture -> largest face (Haar cascade) -> centre square crop -> model input (32x32 RGB, int8 quantised by
+Loop: capture -> face finder (int8 network on the letterboxed frame, maskgate_finder; the Haar cascade if the finder
+is missing or refused) -> main face -> square crop with margin -> model input (32x32 RGB, int8 quantised by
 the ml module) -> per-mille mask score -> N-of-M smoothing -> signed Decision over MQTT (QoS 1, monotonic seq
 persisted across reboots, capture time in epoch ms). A retained UnitStatus reports health; the MQTT last will
 reports the unit offline. While the broker is unreachable decisions wait in a bounded buffer and are sent in
@@ -22,6 +23,7 @@ except ImportError:  # CPython (syntax checks)
 import image
 import sensor
 
+import maskgate_finder as finder
 import maskgate_model as model_check
 import maskgate_ota as ota
 import maskgate_protocol as protocol
@@ -130,6 +132,63 @@ class Classifier:
         return bytes([(int(round(v / scale)) + zero) & 0xFF for v in out])
 
 
+class Finder:
+    """The int8 face finder (maskgate_finder has the grid decoding): the frame is letterboxed into a 128x128 RGB
+    image (scaled with area averaging, grey padding) and run through the ml module. Works on masked and unmasked
+    faces alike, unlike the Haar cascade (models/REPORT.md, "Face finder")."""
+
+    def __init__(self, path, threshold):
+        import ml
+        self.ml = ml
+        self.model = ml.Model(path, load_to_fb=True)
+        self.norm = ml.preprocessing.Normalization()
+        self.threshold = threshold
+        self.canvas = image.Image(finder.INPUT, finder.INPUT, image.RGB565)
+
+    def faces(self, img):
+        """[(box in frame pixels, score)], best first."""
+        w = img.width()
+        h = img.height()
+        lb = finder.Letterbox(w, h)
+        c = self.canvas
+        c.draw_rectangle(0, 0, finder.INPUT, finder.INPUT, color=(finder.PAD, finder.PAD, finder.PAD), fill=True)
+        c.draw_image(img, lb.x, lb.y, x_scale=lb.w / w, y_scale=lb.h / h, hint=image.AREA)
+        grid = list(self.model.predict([self.norm(c)])[0].flatten())
+        return finder.find(grid, w, h, self.threshold)
+
+
+def load_finder(cfg):
+    """The network finder when its file matches its manifest (finder.json: bytes, SHA-256), else None: the unit
+    then falls back to the Haar cascade, which finds fewer faces (so it unlocks less, never more) and says so."""
+    path = cfg.get("finder_path", "finder.tflite")
+    try:
+        m = model_check.read_manifest(cfg.get("finder_manifest", "finder.json"))
+        size, digest = model_check.file_sha256(path)
+        if size != m["bytes"] or digest != m["sha256"]:
+            raise model_check.ModelRefused("finder file does not match its manifest")
+        f = Finder(path, cfg.get("finder_threshold", finder.DEFAULT_THRESHOLD))
+        print("maskgate: face finder", m["version"])
+        return f
+    except Exception as e:
+        print("maskgate: face finder refused:", getattr(e, "reason", None) or repr(e), "(Haar cascade instead)")
+        return None
+
+
+def main_face_roi(img, net_finder, cascade):
+    """The square crop of the face the door decides on, or None: the network finder's main face with the door
+    pipeline's crop (maskgate_finder, as the Java DoorPipeline), or the Haar cascade's largest face."""
+    w = img.width()
+    h = img.height()
+    if net_finder is not None:
+        boxes = [b for b, _ in net_finder.faces(img)]
+        i = finder.main_face(boxes, w, h)
+        return None if i is None else finder.square_crop(boxes[i], w, h)
+    faces = img.find_features(cascade, threshold=0.75, scale_factor=1.25)
+    if not faces:
+        return None
+    return unit.centre_square(max(faces, key=lambda r: r[2] * r[3]), w, h)
+
+
 def crop_base64(crop):
     """The 32x32 crop as a JPEG, standard padded base64 (the FrameUpload's image)."""
     jpeg = crop.compressed(quality=90)
@@ -208,7 +267,8 @@ def main():
     manifest, classifier, slots = load_model(cfg, sensor.snapshot())
     models = Models(cfg, manifest, classifier)
     models.slots = slots
-    faces_cascade = image.HaarCascade("frontalface", stages=25)
+    net_finder = load_finder(cfg)
+    faces_cascade = None if net_finder else image.HaarCascade("frontalface", stages=25)
 
     connect_wifi(cfg)
     clock = sync_clock()
@@ -243,10 +303,8 @@ def main():
         fps_clock.tick()
         img = sensor.snapshot()
         captured_at = clock.now_ms()
-        faces = img.find_features(faces_cascade, threshold=0.75, scale_factor=1.25)
-        if faces:
-            face = max(faces, key=lambda r: r[2] * r[3])
-            roi = unit.centre_square(face, img.width(), img.height())
+        roi = main_face_roi(img, net_finder, faces_cascade)
+        if roi is not None:
             t0 = time.ticks_ms()
             score = unit.per_mille(models.classifier.mask_probability(img, roi))
             inference_ms = 0.9 * inference_ms + 0.1 * time.ticks_diff(time.ticks_ms(), t0)

@@ -36,7 +36,9 @@ BOARDS = {
 
 FRAME_BYTES = 320 * 240 * 2  # QVGA RGB565 snapshot
 CROP_BYTES = 32 * 32 * 2  # the 32x32 model input crop (RGB565 on the camera)
-FINDER_BYTES = 32 * KB  # face finder working memory (Haar integral image rows, cascade), an estimate
+# face finder (finder.json): model file 40,384 + TFLM arena 89,424 (CMSIS-NN, tflm-ref --info) + its 128x128
+# RGB565 letterbox image 32,768; OpenMV allocates an arena per inference, so counting it here is an upper bound
+FINDER_BYTES = 40384 + 89424 + 128 * 128 * 2
 STACK_MARGIN = 16 * KB  # fb_alloc alignment and scratch
 DECISION_BYTES = 344  # one encoded decision in the offline buffer with its tuple and list slot (measured, README)
 HEAP_BASELINE = 96 * KB  # modules (23 KB measured), config, live objects and per-frame garbage, with room to spare

@@ -26,6 +26,17 @@ class TestModelCheck(unittest.TestCase):
                 mm.check(SHIPPED, path, "OPENMV_H7", 200)
             self.assertIn("over budget on OPENMV_H7", ctx.exception.reason)
 
+    def test_the_finder_manifest_matches_the_shipped_finder_and_the_budget_counts_it(self):
+        finder = os.path.join(os.path.dirname(_paths.FIRMWARE), "models", "maskgate-finder-v2", "model.tflite")
+        with open(os.path.join(_paths.FIRMWARE, "finder.json")) as f:
+            m = json.load(f)
+        self.assertEqual((m["bytes"], m["sha256"]), mm.file_sha256(finder))
+        self.assertEqual(m["bytes"] + m["arenaBytes"] + 128 * 128 * 2, mm.FINDER_BYTES)
+        # the finder, the factory model and v2 (124,512 B, arena 32,080 B with CMSIS-NN) each fit the H7
+        for model_bytes, arena in ((55008, 28752), (124512, 32080)):
+            for item, used, limit in mm.budget("OPENMV_H7", model_bytes, arena, 200):
+                self.assertLessEqual(used, limit, item)
+
 
 if __name__ == "__main__":
     unittest.main()

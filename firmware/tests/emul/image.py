@@ -1,4 +1,5 @@
-"""Emulated OpenMV `image` module: images are handles to pixels held by the host. find_features with a Haar
+"""Emulated OpenMV `image` module: images are handles to pixels held by the host (Image(w, h, fmt),
+copy, draw_rectangle filled, draw_image scaled). find_features with a Haar
 cascade is a stand-in: it returns the annotated face boxes of ilc-2021-scenes/boxes.csv for the frame's photo
 (the emulator has no cascade), or the whole image for a face-crop image."""
 import json
@@ -19,8 +20,16 @@ class HaarCascade:
 
 
 class Image:
-    def __init__(self, handle, w, h):
-        self._handle = handle
+    """image.Image(width, height, pixformat) allocates a blank image as on OpenMV; the emulator's own images
+    (frames, copies) pass their host handle."""
+
+    def __init__(self, w, h, pixformat=RGB565, _handle=None):
+        if _handle is None:
+            r = json.loads(_host.cam_new(w, h))
+            if "error" in r:
+                raise OSError(r["error"])
+            _handle = r["id"]
+        self._handle = _handle
         self._w = w
         self._h = h
 
@@ -42,7 +51,22 @@ class Image:
         r = json.loads(_host.cam_copy(self._handle, json.dumps(list(roi) if roi else None), x_scale, y_scale))
         if "error" in r:
             raise OSError(r["error"])
-        return Image(r["id"], r["w"], r["h"])
+        return Image(r["w"], r["h"], RGB565, _handle=r["id"])
+
+    def draw_rectangle(self, x, y, w, h, color=(255, 255, 255), thickness=1, fill=False):
+        if not fill:
+            raise NotImplementedError("the emulator draws filled rectangles only")
+        r = json.loads(_host.cam_fill(self._handle, json.dumps([x, y, w, h]), json.dumps(list(color))))
+        if "error" in r:
+            raise OSError(r["error"])
+        return self
+
+    def draw_image(self, img, x, y, x_scale=1.0, y_scale=1.0, roi=None, hint=0):
+        """img scaled (area average) and drawn with its top-left corner at (x, y), clipped to this image."""
+        r = json.loads(_host.cam_draw(self._handle, img._handle, x, y, x_scale, y_scale))
+        if "error" in r:
+            raise OSError(r["error"])
+        return self
 
     def get_pixel(self, x, y, rgbtuple=True):
         return tuple(json.loads(_host.cam_pixel(self._handle, x, y)))

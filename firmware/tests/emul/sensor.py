@@ -61,4 +61,4 @@ def snapshot():
     if "error" in r:
         raise OSError(r["error"])
     _state["frame"] += 1
-    return image.Image(r["id"], r["w"], r["h"])
+    return image.Image(r["w"], r["h"], image.RGB565, _handle=r["id"])

@@ -68,12 +68,13 @@ export function camera(opts) {
   let frameHandle = 0;
   let nextFrameAt = 0;
   const decoded = new Map();
+  const allocated = new Set(); // image.Image(w, h, fmt): the firmware's own buffers, never reclaimed
   const keep = (img) => {
     const id = nextImage++;
     images.set(id, img);
     for (const old of images.keys()) { // the camera's frame buffer holds a few images, not all of them
-      if (images.size <= 16) break;
-      if (old !== frameHandle) images.delete(old);
+      if (images.size - allocated.size <= 16) break;
+      if (old !== frameHandle && !allocated.has(old)) images.delete(old);
     }
     return id;
   };
@@ -126,6 +127,47 @@ export function camera(opts) {
     const rgb = area(src.rgb, src.w, rx, ry, rw, rh, dw, dh);
     const out = keep({ w: dw, h: dh, rgb, key: null });
     return { id: out, w: dw, h: dh };
+  }
+
+  function newImage(w, h) {
+    if (!(w > 0 && h > 0 && w * h <= 640 * 480)) return { error: "bad image size " + w + "x" + h };
+    if (allocated.size >= 4) return { error: "out of memory: the firmware allocates at most 4 images" };
+    const id = keep({ w, h, rgb: new Uint8Array(w * h * 3), key: null });
+    allocated.add(id);
+    return { id, w, h };
+  }
+
+  function fill(id, rect, color) {
+    const img = images.get(id);
+    if (!img) return { error: "image handle is no longer valid" };
+    const [x, y, w, h] = rect;
+    for (let yy = Math.max(0, y); yy < Math.min(img.h, y + h); yy++) {
+      for (let xx = Math.max(0, x); xx < Math.min(img.w, x + w); xx++) {
+        const o = (yy * img.w + xx) * 3;
+        img.rgb[o] = color[0]; img.rgb[o + 1] = color[1]; img.rgb[o + 2] = color[2];
+      }
+    }
+    return {};
+  }
+
+  // draw_image: src scaled by (xs, ys) with area averaging, its top-left corner at (x, y), clipped to dst.
+  function draw(dstId, srcId, x, y, xs, ys) {
+    const dst = images.get(dstId), src = images.get(srcId);
+    if (!dst || !src) return { error: "image handle is no longer valid" };
+    const dw = Math.max(1, Math.round(src.w * xs)), dh = Math.max(1, Math.round(src.h * ys));
+    const rgb = area(src.rgb, src.w, 0, 0, src.w, src.h, dw, dh);
+    for (let yy = 0; yy < dh; yy++) {
+      const ty = y + yy;
+      if (ty < 0 || ty >= dst.h) continue;
+      for (let xx = 0; xx < dw; xx++) {
+        const tx = x + xx;
+        if (tx < 0 || tx >= dst.w) continue;
+        const s = (yy * dw + xx) * 3, o = (ty * dst.w + tx) * 3;
+        dst.rgb[o] = rgb[s]; dst.rgb[o + 1] = rgb[s + 1]; dst.rgb[o + 2] = rgb[s + 2];
+      }
+    }
+    dst.key = null;
+    return {};
   }
 
   function area(rgb, stride, rx, ry, rw, rh, dw, dh) {
@@ -243,6 +285,9 @@ export function camera(opts) {
       cam_reboot: () => { sinceBoot = 0; return 0; },
       cam_find_faces: (id) => JSON.stringify(findFaces(id)),
       cam_copy: (id, roiJson, xs, ys) => JSON.stringify(copy(id, JSON.parse(roiJson), xs, ys)),
+      cam_new: (w, h) => JSON.stringify(newImage(w, h)),
+      cam_fill: (id, rectJson, colorJson) => JSON.stringify(fill(id, JSON.parse(rectJson), JSON.parse(colorJson))),
+      cam_draw: (dst, src, x, y, xs, ys) => JSON.stringify(draw(dst, src, x, y, xs, ys)),
       cam_size: (id) => { const i = images.get(id); return i ? JSON.stringify([i.w, i.h]) : "null"; },
       cam_pixel: (id, x, y) => { const i = images.get(id); const o = (y * i.w + x) * 3; return JSON.stringify([i.rgb[o], i.rgb[o + 1], i.rgb[o + 2]]); },
       ml_load: (hex) => JSON.stringify(mlLoad(hex)),

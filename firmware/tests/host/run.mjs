@@ -131,6 +131,7 @@ import sys
 mount(${JSON.stringify(path.join(testsDir, "emul"))}, "/emul", True)
 mount(${JSON.stringify(firmwareDir)}, "/fw", True)
 mount(${JSON.stringify(path.join(repoDir, "protocol", "test-vectors"))}, "/vectors", True)
+mount(${JSON.stringify(path.join(repoDir, "device-agent", "test-vectors"))}, "/door-vectors", True)
 mount(${JSON.stringify(path.join(testsDir, "mpy"))}, "/tests", True)
 mount(${JSON.stringify(path.join(repoDir, "models"))}, "/models", True)
 mount(${JSON.stringify(flash)}, "/flash")
@@ -198,9 +199,10 @@ async function runFigures() {
   const n = args["max-frames"] ? Number(args["max-frames"]) : 200;
   const flash = fs.mkdtempSync(path.join(os.tmpdir(), "maskgate-figures-"));
   for (const f of fs.readdirSync(firmwareDir)) {
-    if (f.endsWith(".py") || f === "model.json") fs.copyFileSync(path.join(firmwareDir, f), path.join(flash, f));
+    if (f.endsWith(".py") || f === "model.json" || f === "finder.json") fs.copyFileSync(path.join(firmwareDir, f), path.join(flash, f));
   }
   fs.copyFileSync(path.join(repoDir, "models", "maskgate-tiny-v1", "model.tflite"), path.join(flash, "model.tflite"));
+  fs.copyFileSync(path.join(repoDir, "models", "maskgate-finder-v2", "model.tflite"), path.join(flash, "finder.tflite"));
   const cfg = JSON.parse(fs.readFileSync(path.join(firmwareDir, "config.example.json"), "utf8"));
   Object.assign(cfg, { unit_id: "figures-unit", door_id: "figures-door", key: "A".repeat(43), wifi_ssid: "emulated",
     broker_host: "127.0.0.1", broker_port: 9, repeat_ms: 0 });

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * firmware's own main loop runs under MicroPython on 120 observations images (60 mask, 60 no_mask); its emulated
  * `ml` module runs each input tensor the firmware's pipeline built (crop, area shrink to 32x32, Normalization,
  * quantisation) through TensorFlow Lite Micro with CMSIS-NN kernels and logs tensor and raw int8 output. tinyml
- * (Arithmetic.TFLM) must give the same int8 output for every one of those tensors.
+ * (Arithmetic.TFLM) must give the same int8 output for every one of those tensors. The same holds for the face
+ * finder's grids on scene photos.
  */
 class FirmwareInferenceMirrorTest {
 
@@ -50,6 +51,7 @@ class FirmwareInferenceMirrorTest {
         Path flash = Flash.create(tmp.resolve("flash"), Map.of("unit_id", "mirror-unit", "door_id", "mirror-door",
                 "key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "broker_host", "127.0.0.1",
                 "broker_port", 9, "wifi_ssid", "emulated"));
+        Flash.withoutFinder(flash); // face crops: the whole frame is the face
         Path log = tmp.resolve("ml.jsonl");
         MicroPythonHost.Result r = MicroPythonHost.run(List.of("run", "--flash", flash.toString(), "--frames",
                 // + 1: the boot takes a frame before the loop (the self-test frame of a pending model update)
@@ -85,6 +87,63 @@ class FirmwareInferenceMirrorTest {
         assertTrue(masked > 0 && masked < compared, "the model said mask on " + masked + " of " + compared);
     }
 
+    /**
+     * The firmware's face finding on scene photos: every frame's letterboxed finder input goes through TFLM and
+     * tinyml (Arithmetic.TFLM) must give the same int8 grid; the classifier runs on the crops of the faces the
+     * firmware found and must agree too. (The door pipeline's decoding is checked by test_finder against the Java
+     * vectors; the Java finder equals tflm-ref in FinderTflmCrossCheckIT.)
+     */
+    @Test
+    void firmwareFinderAndClassifierOutputsEqualTinymlTflmOnScenes() throws Exception {
+        MicroPythonHost.require();
+        MicroPythonHost.requireDataAndTflm();
+        List<String> frames;
+        try (Stream<Path> s = Files.list(MicroPythonHost.DATA.resolve("ilc-2021-scenes").resolve("val"))) {
+            frames = s.filter(p -> p.toString().endsWith(".jpg")).sorted().limit(SCENES).map(Path::toString).toList();
+        }
+        Path list = Files.write(tmp.resolve("scenes.txt"), frames);
+        Path flash = Flash.create(tmp.resolve("flash"), Map.of("unit_id", "finder-unit", "door_id", "finder-door",
+                "key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "broker_host", "127.0.0.1",
+                "broker_port", 9, "wifi_ssid", "emulated"));
+        Path log = tmp.resolve("ml.jsonl");
+        MicroPythonHost.Result r = MicroPythonHost.run(List.of("run", "--flash", flash.toString(), "--frames",
+                list.toString(), "--max-frames", String.valueOf(frames.size() + 1), "--ml-log", log.toString()), 900);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("maskgate: face finder maskgate-finder-v2"), r.output());
+
+        Interpreter finder = new Interpreter(TfliteModel.read(MicroPythonHost.SHIPPED_FINDER), Arithmetic.TFLM);
+        Interpreter classifier = new Interpreter(TfliteModel.read(MicroPythonHost.SHIPPED_MODEL), Arithmetic.TFLM);
+        ObjectMapper json = new ObjectMapper();
+        int grids = 0;
+        int crops = 0;
+        long faceCells = 0;
+        for (String line : Files.readAllLines(log)) {
+            JsonNode e = json.readTree(line);
+            byte[] input = HexFormat.of().parseHex(e.get("input").asText());
+            JsonNode out = e.get("outputs").get(0);
+            byte[] camera = new byte[out.size()];
+            for (int i = 0; i < camera.length; i++) {
+                camera[i] = (byte) out.get(i).asInt();
+            }
+            if (input.length == 128 * 128 * 3) {
+                assertArrayEquals(finder.invoke(input), camera, "finder, frame " + e.get("frame").asText());
+                grids++;
+                for (int i = 0; i < camera.length; i += 5) {
+                    faceCells += camera[i] >= 51 ? 1 : 0; // score >= 0.7
+                }
+            } else {
+                assertEquals(32 * 32 * 3, input.length);
+                assertArrayEquals(classifier.invoke(input), camera, "classifier");
+                crops++;
+            }
+        }
+        assertEquals(frames.size(), grids, "one finder run per loop frame");
+        assertTrue(faceCells >= SCENES / 2, "cells at a face centre score: " + faceCells);
+        assertTrue(crops >= SCENES / 2 && crops <= grids, "classifier runs on found faces: " + crops);
+    }
+
+    static final int SCENES = 40;
+
     @Test
     void firmwareModelManifestDescribesTheShippedModel() throws Exception {
         JsonNode m = new ObjectMapper().readTree(MicroPythonHost.FIRMWARE.resolve("model.json").toFile());
@@ -95,5 +154,12 @@ class FirmwareInferenceMirrorTest {
         Interpreter tinyml = new Interpreter(TfliteModel.read(MicroPythonHost.SHIPPED_MODEL));
         // TFLM's arena (tflm-ref) is larger than tinyml's planner: kernels' scratch and TFLM's bookkeeping
         assertTrue(m.get("arenaBytes").asInt() >= tinyml.arenaBytes(), "arena " + m.get("arenaBytes"));
+        JsonNode f = new ObjectMapper().readTree(MicroPythonHost.FIRMWARE.resolve("finder.json").toFile());
+        byte[] finder = Files.readAllBytes(MicroPythonHost.SHIPPED_FINDER);
+        assertEquals(finder.length, f.get("bytes").asInt());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(finder)),
+                f.get("sha256").asText());
+        assertTrue(f.get("arenaBytes").asInt() >= new Interpreter(TfliteModel.read(MicroPythonHost.SHIPPED_FINDER))
+                .arenaBytes(), "finder arena " + f.get("arenaBytes"));
     }
 }

@@ -1,8 +1,14 @@
 package io.maskgate.firmware;
 
+import io.maskgate.agent.door.SquareCrop;
+import io.maskgate.tinyml.finder.Box;
+import io.maskgate.tinyml.finder.Detection;
+import io.maskgate.tinyml.finder.FinderDecoder;
+import io.maskgate.tinyml.finder.NetFinder;
 import io.maskgate.tinyml.image.ImagePreprocessor;
 import io.maskgate.tinyml.interpreter.Interpreter;
 import io.maskgate.tinyml.model.TfliteModel;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,11 +19,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Door-camera frames for the end-to-end test: ilc-2021-scenes val photos with exactly one annotated face (the
- * emulator's face finder returns that box), of one label, on which the shipped model is confident (tinyml score at
- * least 0.9 for mask, at most 0.1 for no_mask on the centred square of the box). The test is about the system
- * carrying decisions to the door, not about the model's accuracy (models/REPORT.md): confident frames keep it
- * deterministic.
+ * Door-camera frames for the firmware's end-to-end tests: ilc-2021-scenes val photos with exactly one annotated
+ * face, of one label, on which the Java door pipeline is confident. The shipped finder must find that face and
+ * nothing else (one detection, score at least 0.9, IoU at least 0.5 with the annotated box), and the shipped
+ * model must score the door pipeline's square crop of it at least 0.9 for mask, at most 0.1 for no_mask. The
+ * tests are about the system carrying decisions to the door, not about the models' accuracy (models/REPORT.md):
+ * confident frames keep them deterministic, though the emulator letterboxes with its own integer resize.
  */
 final class SceneFrames {
 
@@ -32,8 +39,9 @@ final class SceneFrames {
             String[] f = line.split(",");
             byFile.computeIfAbsent(f[1], k -> new ArrayList<>()).add(f);
         }
-        TfliteModel model = TfliteModel.read(MicroPythonHost.SHIPPED_MODEL);
-        Interpreter interpreter = new Interpreter(model);
+        NetFinder finder = new NetFinder(TfliteModel.read(MicroPythonHost.SHIPPED_FINDER), FinderDecoder.defaults(),
+                "finder");
+        Interpreter interpreter = new Interpreter(TfliteModel.read(MicroPythonHost.SHIPPED_MODEL));
         ImagePreprocessor pre = new ImagePreprocessor(interpreter.input());
         List<Path> out = new ArrayList<>();
         for (String file : byFile.keySet().stream().filter(f -> f.startsWith("val/")).sorted().toList()) {
@@ -42,16 +50,19 @@ final class SceneFrames {
                 continue;
             }
             String[] b = boxes.get(0);
-            int x = (int) Math.floor(Double.parseDouble(b[3]));
-            int y = (int) Math.floor(Double.parseDouble(b[4]));
-            int w = (int) Math.ceil(Double.parseDouble(b[5])) - x;
-            int h = (int) Math.ceil(Double.parseDouble(b[6])) - y;
-            if (Math.min(w, h) < 48) {
+            Box annotated = new Box(Double.parseDouble(b[3]), Double.parseDouble(b[4]), Double.parseDouble(b[5]),
+                    Double.parseDouble(b[6]));
+            if (annotated.shortSide() < 48) {
                 continue;
             }
             BufferedImage img = ImagePreprocessor.decode(scenes.resolve(file));
-            int[] sq = centreSquare(x, y, w, h, img.getWidth(), img.getHeight());
-            double p = score(interpreter, pre.preprocess(img.getSubimage(sq[0], sq[1], sq[2], sq[2])));
+            List<Detection> found = finder.find(ImagePreprocessor.toRgb(img), img.getWidth(), img.getHeight());
+            if (found.size() != 1 || found.get(0).score() < 0.9 || found.get(0).box().iou(annotated) < 0.5) {
+                continue;
+            }
+            Rectangle r = SquareCrop.of(found.get(0).box(), img.getWidth(), img.getHeight(),
+                    SquareCrop.DEFAULT_MARGIN);
+            double p = score(interpreter, pre.preprocess(img.getSubimage(r.x, r.y, r.width, r.height)));
             if (label.equals("mask") ? p >= 0.9 : p <= 0.1) {
                 out.add(scenes.resolve(file));
                 if (out.size() == count) {
@@ -65,16 +76,6 @@ final class SceneFrames {
     private static double score(Interpreter interpreter, byte[] input) {
         byte q = interpreter.invoke(input)[0];
         return interpreter.output().dequantize(q);
-    }
-
-    /** firmware/maskgate_unit.centre_square. */
-    static int[] centreSquare(int x, int y, int w, int h, int imgW, int imgH) {
-        int side = Math.min(Math.min(w, h), Math.min(imgW, imgH));
-        int cx = x + w / 2;
-        int cy = y + h / 2;
-        int sx = Math.max(0, Math.min(imgW - side, cx - side / 2));
-        int sy = Math.max(0, Math.min(imgH - side, cy - side / 2));
-        return new int[] {sx, sy, side};
     }
 
     static Path writeList(Path file, List<Path> frames) throws IOException {
