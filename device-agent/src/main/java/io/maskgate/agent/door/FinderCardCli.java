@@ -160,16 +160,18 @@ public final class FinderCardCli {
         sb.append(String.format(Locale.ROOT, "Finder settings: %s; baseline: %s.%n%n", fe.path("finderSetting").asText("?"),
                 he.path("finderSetting").asText(he.path("finder").asText().equals("haar")
                         ? "haar scale 1.1, 3 neighbours" : "?")));
-        sb.append("| finder | label | found >= 40 px | found >= 20 px | found classified right | main face: door unlocks | false detections / photo |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|\n");
+        sb.append("| finder | label | found >= 40 px | found >= 20 px | found classified right | main face: door unlocks "
+                + "| main face >= 40 px: door unlocks | false detections / photo |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (JsonNode r : List.of(fe, he)) {
             for (String label : List.of("mask", "no_mask", "incorrect")) {
                 JsonNode l = r.path("labels").path(label);
                 String name = r.path("finder").asText().equals(finderFile) ? out.getFileName().toString()
                         : r.path("finder").asText();
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", name,
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", name,
                         label, pct(l, "found40", "faces40"), pct(l, "found20", "faces20"),
                         pct(l, "classifiedRight", "classified"), pct(l, "unlocked", "mainFaces"),
+                        pct(l, "unlocked40", "mainFaces40"),
                         label.equals("mask") ? String.format(Locale.ROOT, "%.3f (%d in %d photos)",
                                 r.path("falsePerPhoto").asDouble(), r.path("falseDetections").asInt(),
                                 r.path("photos").asInt()) : ""));

@@ -86,18 +86,27 @@ public final class FinderCli implements Callable<Integer> {
                         + "(e.g. 0.998) and evaluate, keep and write the average; 0 = off (default)")
         double average;
 
+        @Option(names = "--max-false", defaultValue = "0", paramLabel = "P",
+                description = "compare epochs at the lowest score threshold with at most P false detections per "
+                        + "val photo (e.g. 0.2) instead of at the default 0.7; 0 = off (default)")
+        double maxFalse;
+
         Train(PrintStream out) {
             this.out = out;
         }
 
         @Override
         public Integer call() throws IOException {
+            if (maxFalse < 0) {
+                throw new IllegalArgumentException("--max-false must be 0 (off) or more, got " + maxFalse);
+            }
             if (average != 0 && !(average > 0 && average < 1)) {
                 throw new IllegalArgumentException("--average must be 0 (off) or in (0, 1), got " + average);
             }
             FinderTrainer.Config cfg = new FinderTrainer.Config(atLeast1("epochs", epochs),
                     atLeast1("samples", samples), atLeast1("batch", batch), lr, seed, atLeast1("threads", threads),
-                    deadline == null ? 0 : deadline.toEpochMilli(), atLeast1("pool", pool), average);
+                    deadline == null ? 0 : deadline.toEpochMilli(), atLeast1("pool", pool), average,
+                    maxFalse);
             FinderNet net = FinderNet.byName(arch);
             Path scenes = data.data();
             out.printf("finder %s: %,d params, %,d MACs; loading scenes from %s%n", net.arch(),

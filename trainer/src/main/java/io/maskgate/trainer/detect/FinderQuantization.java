@@ -119,6 +119,6 @@ public final class FinderQuantization {
         }
         log.printf("int8 vs float on %d val photos: score channel mean |diff| %.4f, max %.4f%n", samples.size(),
                 sumDiff / count, maxDiff);
-        log.println("float: " + FinderTrainer.evaluate(graph, val, samples).line());
+        log.println("float: " + FinderTrainer.evaluate(graph, val, samples, 0).line());
     }
 }

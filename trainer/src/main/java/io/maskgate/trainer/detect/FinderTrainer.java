@@ -28,11 +28,11 @@ import java.util.concurrent.Executors;
  */
 public final class FinderTrainer {
     public record Config(int epochs, int samplesPerEpoch, int batch, double learningRate, long seed, int threads,
-                         long deadlineEpochMillis, int poolSize, double averaging) {
-        /** Without weight averaging (the recipe of finder v1 and v2). */
+                         long deadlineEpochMillis, int poolSize, double averaging, double maxFalsePerPhoto) {
+        /** Without weight averaging, chosen at the decoder's default threshold (the recipe of finder v1 and v2). */
         public Config(int epochs, int samplesPerEpoch, int batch, double learningRate, long seed, int threads,
                       long deadlineEpochMillis, int poolSize) {
-            this(epochs, samplesPerEpoch, batch, learningRate, seed, threads, deadlineEpochMillis, poolSize, 0);
+            this(epochs, samplesPerEpoch, batch, learningRate, seed, threads, deadlineEpochMillis, poolSize, 0, 0);
         }
     }
 
@@ -94,13 +94,13 @@ public final class FinderTrainer {
                 Weights w;
                 SceneMetrics m;
                 if (average == null) {
-                    m = evaluate(graph, val, valSamples);
+                    m = evaluate(graph, val, valSamples, cfg.maxFalsePerPhoto());
                     w = graph.weights();
                 } else {
                     Weights current = graph.weights();
                     w = average.weights();
                     graph.load(w); // evaluate the average, then train on from the current weights
-                    m = evaluate(graph, val, valSamples);
+                    m = evaluate(graph, val, valSamples, cfg.maxFalsePerPhoto());
                     graph.load(current);
                 }
                 WeightsFile.write(w, out.resolve("last.weights"));
@@ -144,9 +144,16 @@ public final class FinderTrainer {
         return Math.max(byEpoch, byTime);
     }
 
-    static SceneMetrics evaluate(FinderGraph graph, SceneSet val, List<FinderSample> valSamples) {
-        SceneMetrics m = new SceneMetrics();
-        FinderDecoder decoder = FinderDecoder.defaults();
+    /**
+     * Val figures of the graph's current weights: at the decoder's default threshold, or with
+     * {@code maxFalsePerPhoto} above 0 at the lowest threshold that keeps false detections within it (so epochs
+     * are compared at the operating point the finder will be used at, not at one fixed threshold).
+     */
+    static SceneMetrics evaluate(FinderGraph graph, SceneSet val, List<FinderSample> valSamples,
+                                 double maxFalsePerPhoto) {
+        List<List<Detection>> all = new ArrayList<>();
+        FinderDecoder decoder = maxFalsePerPhoto > 0 ? new FinderDecoder(0.3, FinderDecoder.DEFAULT_NMS_IOU)
+                : FinderDecoder.defaults();
         int per = FinderSpec.GRID * FinderSpec.GRID * FinderSpec.CHANNELS;
         for (int from = 0; from < valSamples.size(); from += 32) {
             int n = Math.min(32, valSamples.size() - from);
@@ -167,8 +174,15 @@ public final class FinderTrainer {
                 for (Detection d : decoder.decode(p)) {
                     dets.add(new Detection(lb.toFrame(d.box()), d.score()));
                 }
-                m.add(s, dets);
+                all.add(dets);
             }
+        }
+        if (maxFalsePerPhoto > 0) {
+            return SceneMetrics.atFalseBudget(val.scenes(), all, maxFalsePerPhoto);
+        }
+        SceneMetrics m = new SceneMetrics();
+        for (int i = 0; i < all.size(); i++) {
+            m.add(val.scenes().get(i), all.get(i));
         }
         return m;
     }

@@ -45,6 +45,36 @@ final class SceneMetrics {
         }
     }
 
+    /**
+     * The figures at the lowest score threshold (0.30 to 0.95 in steps of 0.01) whose false detections stay
+     * within {@code maxFalsePerPhoto}; the threshold chosen is {@link #threshold()}. Detections must have been
+     * decoded at 0.30 or lower (a higher threshold only drops boxes: a box never suppresses a better one).
+     */
+    static SceneMetrics atFalseBudget(List<Scene> scenes, List<List<Detection>> detections, double maxFalsePerPhoto) {
+        SceneMetrics last = null;
+        for (int step = 30; step <= 95; step++) {
+            double t = step / 100.0;
+            SceneMetrics m = new SceneMetrics();
+            m.threshold = t;
+            for (int i = 0; i < scenes.size(); i++) {
+                List<Detection> kept = detections.get(i).stream().filter(d -> d.score() >= t).toList();
+                m.add(scenes.get(i), kept);
+            }
+            last = m;
+            if (m.falsePerPhoto() <= maxFalsePerPhoto) {
+                return m;
+            }
+        }
+        return last;
+    }
+
+    private double threshold = Double.NaN;
+
+    /** The score threshold the figures were taken at, when chosen by {@link #atFalseBudget}; NaN otherwise. */
+    double threshold() {
+        return threshold;
+    }
+
     double found40(int label) {
         return total40[label] == 0 ? 0 : (double) found40[label] / total40[label];
     }
@@ -66,6 +96,7 @@ final class SceneMetrics {
     String line() {
         return String.format(java.util.Locale.ROOT,
                 "found>=40 mask %.3f no_mask %.3f | found>=20 mask %.3f no_mask %.3f | false/photo %.3f",
-                found40(0), found40(1), found20(0), found20(1), falsePerPhoto());
+                found40(0), found40(1), found20(0), found20(1), falsePerPhoto())
+                + (Double.isNaN(threshold) ? "" : String.format(java.util.Locale.ROOT, " at score >= %.2f", threshold));
     }
 }
