@@ -158,7 +158,8 @@ class Finder:
 
 
 def load_finder(cfg):
-    """The network finder when its file matches its manifest (finder.json: bytes, SHA-256), else None: the unit
+    """The network finder when its file matches its manifest (finder.json: bytes, SHA-256; its threshold unless
+    config.json sets finder_threshold), else None: the unit
     then falls back to the Haar cascade, which finds fewer faces (so it unlocks less, never more) and says so."""
     path = cfg.get("finder_path", "finder.tflite")
     try:
@@ -166,8 +167,9 @@ def load_finder(cfg):
         size, digest = model_check.file_sha256(path)
         if size != m["bytes"] or digest != m["sha256"]:
             raise model_check.ModelRefused("finder file does not match its manifest")
-        f = Finder(path, cfg.get("finder_threshold", finder.DEFAULT_THRESHOLD))
-        print("maskgate: face finder", m["version"])
+        threshold = cfg.get("finder_threshold") or m.get("threshold", finder.DEFAULT_THRESHOLD)
+        f = Finder(path, threshold)
+        print("maskgate: face finder", m["version"], "at score >=", threshold)
         return f
     except Exception as e:
         print("maskgate: face finder refused:", getattr(e, "reason", None) or repr(e), "(Haar cascade instead)")

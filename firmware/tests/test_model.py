@@ -27,7 +27,7 @@ class TestModelCheck(unittest.TestCase):
             self.assertIn("over budget on OPENMV_H7", ctx.exception.reason)
 
     def test_the_finder_manifest_matches_the_shipped_finder_and_the_budget_counts_it(self):
-        finder = os.path.join(os.path.dirname(_paths.FIRMWARE), "models", "maskgate-finder-v2", "model.tflite")
+        finder = os.path.join(os.path.dirname(_paths.FIRMWARE), "models", "maskgate-finder-v3", "model.tflite")
         with open(os.path.join(_paths.FIRMWARE, "finder.json")) as f:
             m = json.load(f)
         self.assertEqual((m["bytes"], m["sha256"]), mm.file_sha256(finder))

@@ -202,7 +202,7 @@ async function runFigures() {
     if (f.endsWith(".py") || f === "model.json" || f === "finder.json") fs.copyFileSync(path.join(firmwareDir, f), path.join(flash, f));
   }
   fs.copyFileSync(path.join(repoDir, "models", "maskgate-tiny-v1", "model.tflite"), path.join(flash, "model.tflite"));
-  fs.copyFileSync(path.join(repoDir, "models", "maskgate-finder-v2", "model.tflite"), path.join(flash, "finder.tflite"));
+  fs.copyFileSync(path.join(repoDir, "models", "maskgate-finder-v3", "model.tflite"), path.join(flash, "finder.tflite"));
   const cfg = JSON.parse(fs.readFileSync(path.join(firmwareDir, "config.example.json"), "utf8"));
   Object.assign(cfg, { unit_id: "figures-unit", door_id: "figures-door", key: "A".repeat(43), wifi_ssid: "emulated",
     broker_host: "127.0.0.1", broker_port: 9, repeat_ms: 0 });

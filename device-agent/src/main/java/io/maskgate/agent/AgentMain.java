@@ -18,7 +18,6 @@ import io.maskgate.protocol.HmacKey;
 import io.maskgate.tinyml.finder.FaceFinder;
 import io.maskgate.tinyml.cli.CommandLines;
 import io.maskgate.tinyml.cli.WorkCommand;
-import io.maskgate.tinyml.finder.FinderDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -85,13 +84,13 @@ public final class AgentMain {
 
         @Option(names = "--finder", paramLabel = "FILE|haar", description = "frames are whole scenes (e.g. "
                 + "ilc-2021-scenes/val): the door pipeline finds the face with this int8 finder "
-                + "(models/maskgate-finder-v2/model.tflite) or the Haar cascade, crops the main face square with "
+                + "(models/maskgate-finder-v3/model.tflite) or the Haar cascade, crops the main face square with "
                 + "margin and classifies it")
         String finder;
 
         @Option(names = "--finder-threshold", paramLabel = "P", description = "face-centre score threshold of a "
-                + "network finder (default 0.7)")
-        double finderThreshold = FinderDecoder.DEFAULT_THRESHOLD;
+                + "network finder (default: decoderThreshold of its model-card.json, 0.7 without one)")
+        Double finderThreshold;
 
         @Option(names = "--margin", paramLabel = "X", description = "crop margin per side, share of the face's "
                 + "long side (default 0.2)")
@@ -229,6 +228,7 @@ public final class AgentMain {
                     args.seed, true, finderName != null);
             Classifier classifier = classifier(args);
             FaceFinder finder = finderName == null ? null
+                    : args.finderThreshold == null ? FinderLoader.open(finderName, null)
                     : FinderLoader.open(finderName, null, args.finderThreshold);
             String[] band = args.band.split(":");
             if (band.length != 2) {

@@ -109,7 +109,7 @@ class FirmwareInferenceMirrorTest {
         MicroPythonHost.Result r = MicroPythonHost.run(List.of("run", "--flash", flash.toString(), "--frames",
                 list.toString(), "--max-frames", String.valueOf(frames.size() + 1), "--ml-log", log.toString()), 900);
         assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("maskgate: face finder maskgate-finder-v2"), r.output());
+        assertTrue(r.output().contains("maskgate: face finder maskgate-finder-v3"), r.output());
 
         Interpreter finder = new Interpreter(TfliteModel.read(MicroPythonHost.SHIPPED_FINDER), Arithmetic.TFLM);
         Interpreter classifier = new Interpreter(TfliteModel.read(MicroPythonHost.SHIPPED_MODEL), Arithmetic.TFLM);

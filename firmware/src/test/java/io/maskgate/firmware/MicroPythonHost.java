@@ -29,7 +29,7 @@ final class MicroPythonHost {
     static final Path TFLM_REF = Path.of(envOr("TFLM_REF", DATA.resolve("../tools/tflm-ref/tflm-ref").toString()))
             .toAbsolutePath().normalize();
     static final Path SHIPPED_MODEL = REPO.resolve("models/maskgate-tiny-v1/model.tflite");
-    static final Path SHIPPED_FINDER = REPO.resolve("models/maskgate-finder-v2/model.tflite");
+    static final Path SHIPPED_FINDER = REPO.resolve("models/maskgate-finder-v3/model.tflite");
 
     private static boolean installed;
 

@@ -21,7 +21,6 @@ import io.maskgate.protocol.HmacKey;
 import io.maskgate.tinyml.cli.CommandLines;
 import io.maskgate.tinyml.cli.WorkCommand;
 import io.maskgate.tinyml.finder.FaceFinder;
-import io.maskgate.tinyml.finder.FinderDecoder;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -207,16 +206,13 @@ public final class Demo {
                 null);
         // lab-cam runs the whole door pipeline on scene photos (find -> crop -> classify) when the finder and the
         // scenes are there; otherwise it watches face crops like front-cam
-        Path finderModel = home.resolve("models/maskgate-finder-v2/model.tflite");
-        if (!Files.isRegularFile(finderModel)) {
-            finderModel = home.resolve("models/maskgate-finder-v1/model.tflite");
-        }
+        Path finderModel = home.resolve("models/maskgate-finder-v3/model.tflite");
         Path scenes = data.resolve("ilc-2021-scenes/val");
         if (!simulated && Files.isRegularFile(finderModel) && Files.isDirectory(scenes)) {
             System.out.println("demo: lab-cam runs the door pipeline on whole scene photos (" + scenes
                     + ") with the face finder " + finderModel);
             startUnit("lab-cam", "lab-door", labCam, scenes, 23, fps, false, model, broker, clock, fleetKey, var,
-                    FinderLoader.open(finderModel.toString(), null, FinderDecoder.DEFAULT_THRESHOLD));
+                    FinderLoader.open(finderModel.toString(), null));
         } else {
             startUnit("lab-cam", "lab-door", labCam, frames, 23, fps, simulated, model, broker, clock, fleetKey, var,
                     null);

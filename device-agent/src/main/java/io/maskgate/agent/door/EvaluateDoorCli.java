@@ -39,8 +39,8 @@ public final class EvaluateDoorCli {
         Path data;
 
         @Option(names = "--finder-threshold", paramLabel = "P", description = "face-centre score threshold of a "
-                + "network finder (default 0.7)")
-        double finderThreshold = FinderDecoder.DEFAULT_THRESHOLD;
+                + "network finder (default: decoderThreshold of its model-card.json, 0.7 without one)")
+        Double finderThreshold;
 
         @Option(names = "--cascade", paramLabel = "FILE", description = "Haar cascade XML for --finder haar "
                 + "(default Debian opencv-data frontalface_default)")
@@ -104,7 +104,10 @@ public final class EvaluateDoorCli {
         if (!Files.isRegularFile(classifierFile)) {
             throw new IOException("classifier model not found: " + classifierFile);
         }
-        FaceFinder finder = FinderLoader.open(a.finder, a.cascade, a.finderThreshold);
+        boolean haar = a.finder.equals("haar");
+        double finderThreshold = a.finderThreshold != null ? a.finderThreshold
+                : haar ? FinderDecoder.DEFAULT_THRESHOLD : FinderLoader.cardThreshold(Path.of(a.finder));
+        FaceFinder finder = FinderLoader.open(a.finder, a.cascade, finderThreshold);
         String version = classifierFile.getParent() == null ? classifierFile.getFileName().toString()
                 : classifierFile.getParent().getFileName() + "/" + classifierFile.getFileName();
         TinymlClassifier classifier = new TinymlClassifier(classifierFile, a.maskIndex, version);
@@ -113,8 +116,8 @@ public final class EvaluateDoorCli {
         DoorEvaluation.DoorRule rule = new DoorEvaluation.DoorRule(a.n, a.m, a.threshold, minScore);
         new io.maskgate.agent.smoothing.Smoother(rule.n(), rule.m(), rule.threshold()); // validates N, M, T
         DoorEvaluation.Result r = new DoorEvaluation(pipeline, finder, rule).run(a.data, a.limit);
-        String thr = (a.finder.equals("haar") ? "haar scale 1.1, 3 neighbours"
-                : String.format(Locale.ROOT, "score >= %.2f", a.finderThreshold))
+        String thr = (haar ? "haar scale 1.1, 3 neighbours"
+                : String.format(Locale.ROOT, "score >= %.2f", finderThreshold))
                 + String.format(Locale.ROOT, "; crop margin %.2f", a.margin);
         print(r, out);
         out.println("finder setting: " + thr);

@@ -61,6 +61,14 @@ public final class FinderCardCli {
         @Option(names = "--note", paramLabel = "TEXT", description = "a note for the card")
         String note;
 
+        @Option(names = "--recipe", paramLabel = "TEXT", description = "how the finder was trained (the card's "
+                + "training field; default: the generic train-finder description)")
+        String recipe;
+
+        @Option(names = "--decoder-threshold", paramLabel = "P", description = "the threshold the finder was "
+                + "chosen with, written as decoderThreshold (loaders take it from the card; default: none, 0.7)")
+        Double decoderThreshold;
+
         Options(CommandLines.Work<Options> work) {
             super(work);
         }
@@ -73,7 +81,8 @@ public final class FinderCardCli {
         String[] rest = argv.length > 0 && argv[0].equals("finder-card")
                 ? java.util.Arrays.copyOfRange(argv, 1, argv.length) : argv;
         CommandLines.exit(new Options(o -> {
-            write(o.finder, o.classifier, o.finderEval, o.haarEval, o.out, o.report, o.training, o.note);
+            write(o.finder, o.classifier, o.finderEval, o.haarEval, o.out, o.report, o.training, o.note, o.recipe,
+                    o.decoderThreshold);
             return 0;
         }), rest, IllegalArgumentException.class);
     }
@@ -90,7 +99,11 @@ public final class FinderCardCli {
     }
 
     static void write(Path finder, Path classifier, Path finderEval, Path haarEval, Path out, Path report,
-                      Path training, String note) throws IOException, ModelFormatException {
+                      Path training, String note, String recipe, Double decoderThreshold)
+            throws IOException, ModelFormatException {
+        if (decoderThreshold != null && !(decoderThreshold > 0 && decoderThreshold < 1)) {
+            throw new IllegalArgumentException("--decoder-threshold must be in (0, 1), got " + decoderThreshold);
+        }
         ModelFacts f = ModelFacts.of(TfliteModel.read(finder));
         ModelFacts c = ModelFacts.of(TfliteModel.read(classifier));
         JsonNode fe = evalJson(finderEval);
@@ -109,10 +122,13 @@ public final class FinderCardCli {
                 + " box = cell centre + (p*4-2) cells, size = p*128 px; greedy NMS at IoU 0.3; mapped back through the letterbox");
         card.put("architecture", "finder-v2 (trainer FinderNet): conv 3x3/2 x8 -> conv 3x3/2 x16 -> conv 3x3/2 x32 -> "
                 + "4 x (depthwise 5x5 + pointwise 48, 48, 64, 64) at 16x16 -> conv 1x1 x5; ReLU everywhere but the head");
-        card.put("training", "./maskgate model train-finder (TensorFlow Java, 1 intra-op thread) on ilc-2021-scenes/train "
-                + "(956 photos, all labels are faces): weighted BCE on the centre score, L1 offsets, L1 log size; Adam 2e-3 "
-                + "cosine-decayed by a wall-clock deadline; best epoch on val (see training.log); int8 PTQ by "
-                + "./maskgate model quantize-finder (200-300 letterboxed train photos)");
+        card.put("training", recipe != null ? recipe : "./maskgate model train-finder (TensorFlow Java) on "
+                + "ilc-2021-scenes/train (956 photos, all labels are faces): weighted BCE on the centre score, L1 offsets, "
+                + "L1 log size; Adam 2e-3 with cosine decay; best epoch on val (see training.log); int8 PTQ by "
+                + "./maskgate model quantize-finder (letterboxed train photos)");
+        if (decoderThreshold != null) {
+            card.put("decoderThreshold", decoderThreshold);
+        }
         card.put("parameters", f.params());
         card.put("macs", f.macs());
         card.put("ops", String.join(", ", f.ops()));

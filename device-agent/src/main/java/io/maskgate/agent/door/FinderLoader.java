@@ -22,6 +22,37 @@ public final class FinderLoader {
     private FinderLoader() {
     }
 
+    /**
+     * The decoder threshold a finder was chosen with: {@code decoderThreshold} of the {@code model-card.json}
+     * beside the model (finder v3: the lowest threshold within 0.2 false detections per val photo), else
+     * {@link FinderDecoder#DEFAULT_THRESHOLD} (0.7, finders v1 and v2).
+     */
+    public static double cardThreshold(Path model) throws IOException {
+        Path card = model.toAbsolutePath().resolveSibling("model-card.json");
+        if (!Files.isRegularFile(card)) {
+            return FinderDecoder.DEFAULT_THRESHOLD;
+        }
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(card.toFile()).path("decoderThreshold");
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException("finder card is not JSON: " + card + ": " + e.getOriginalMessage());
+        }
+        if (n.isMissingNode()) {
+            return FinderDecoder.DEFAULT_THRESHOLD;
+        }
+        if (!n.isNumber() || !(n.asDouble() > 0 && n.asDouble() < 1)) {
+            throw new IOException("decoderThreshold in " + card + " is not in (0, 1): " + n);
+        }
+        return n.asDouble();
+    }
+
+    /** A finder with its card's threshold ({@link #cardThreshold}); Haar ignores it. */
+    public static FaceFinder open(String finder, Path cascade) throws IOException {
+        return open(finder, cascade, finder.equals("haar") ? FinderDecoder.DEFAULT_THRESHOLD
+                : cardThreshold(Path.of(finder)));
+    }
+
     public static FaceFinder open(String finder, Path cascade, double threshold) throws IOException {
         if (finder.equals("haar")) {
             Path xml = cascade == null ? DEFAULT_CASCADE : cascade;

@@ -67,11 +67,32 @@ class DoorCliTest {
     }
 
     @Test
+    void aFindersThresholdComesFromItsCard() throws Exception {
+        Path model = dir.resolve("f/model.tflite");
+        java.nio.file.Files.createDirectories(model.getParent());
+        double fallback = io.maskgate.tinyml.finder.FinderDecoder.DEFAULT_THRESHOLD;
+        assertEquals(fallback, FinderLoader.cardThreshold(model), "no card");
+        Path card = model.resolveSibling("model-card.json");
+        java.nio.file.Files.writeString(card, "{\"decoderThreshold\":0.83}");
+        assertEquals(0.83, FinderLoader.cardThreshold(model));
+        java.nio.file.Files.writeString(card, "{\"threshold\":\"0.70, a note\"}");
+        assertEquals(fallback, FinderLoader.cardThreshold(model), "v2's card: a note, no decoderThreshold");
+        for (String bad : new String[] {"{\"decoderThreshold\":1.5}", "{\"decoderThreshold\":\"high\"}"}) {
+            java.nio.file.Files.writeString(card, bad);
+            assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> FinderLoader.cardThreshold(model)).getMessage().contains("not in (0, 1)"), bad);
+        }
+        java.nio.file.Files.writeString(card, "[");
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> FinderLoader.cardThreshold(model)).getMessage().contains("not JSON"));
+    }
+
+    @Test
     void finderCardHelpWritesNothingAndOptionsReachTheWork() {
         CommandProbe<FinderCardCli.Options> card = new CommandProbe<>();
         CommandLine cl = CommandLines.of(new FinderCardCli.Options(card), IllegalArgumentException.class);
         card.assertHelp(cl, "--finder", "--classifier", "--finder-eval", "--haar-eval", "--out", "--report",
-                "--training");
+                "--training", "--recipe", "--decoder-threshold");
         card.assertUsageError(cl, "--haar-eval", "--finder", "f", "--classifier", "c", "--finder-eval", "e",
                 "--out", "o");
         assertEquals(0, CommandProbe.execute(cl, "--finder", "f", "--classifier", "c", "--finder-eval", "e",

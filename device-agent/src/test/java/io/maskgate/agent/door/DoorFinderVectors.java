@@ -50,7 +50,7 @@ public final class DoorFinderVectors {
         root.put("q", "hex of the raw int8 output grid (two's complement bytes), row-major [16][16][5]: "
                 + "score, centre offset x, y, width, height; probability = (q - zero point) * scale");
         ArrayNode cases = root.putArray("cases");
-        NetFinder finder = new NetFinder(TfliteModel.read(Path.of("models/maskgate-finder-v2/model.tflite")),
+        NetFinder finder = new NetFinder(TfliteModel.read(Path.of("models/maskgate-finder-v3/model.tflite")),
                 FinderDecoder.defaults(), "v2");
         List<Path> photos;
         try (Stream<Path> s = Files.list(Path.of(args[0]))) {

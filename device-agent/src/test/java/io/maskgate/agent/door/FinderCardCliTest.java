@@ -43,8 +43,8 @@ class FinderCardCliTest {
         Path report = dir.resolve("REPORT.md");
         Files.writeString(report, "# report\n\nclassifier tables\n");
         Path out = dir.resolve("maskgate-finder-v1");
-        FinderCardCli.write(finder, classifier, fe, he, out, report, null, null);
-        FinderCardCli.write(finder, classifier, fe, he, out, report, null, null); // idempotent
+        FinderCardCli.write(finder, classifier, fe, he, out, report, null, null, null, null);
+        FinderCardCli.write(finder, classifier, fe, he, out, report, null, null, "trained so", 0.85); // idempotent
         String text = Files.readString(report);
         assertTrue(text.startsWith("# report\n\nclassifier tables\n"));
         assertEquals(text.indexOf(FinderCardCli.BEGIN), text.lastIndexOf(FinderCardCli.BEGIN));
@@ -56,5 +56,10 @@ class FinderCardCliTest {
         assertEquals(Math.round(115e6 / macs * 10) / 10.0,
                 card.path("budgetWithClassifier").path("estimatedOpenMvH7Fps").asDouble(), 1e-9);
         assertEquals(Files.size(finder), card.path("int8TfliteBytes").asLong());
+        assertEquals("trained so", card.path("training").asText());
+        assertEquals(0.85, card.path("decoderThreshold").asDouble());
+        assertEquals(0.85, FinderLoader.cardThreshold(out.resolve("model.tflite")), "what loaders take");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> FinderCardCli.write(finder,
+                classifier, fe, he, out, report, null, null, null, 1.2));
     }
 }

@@ -27,7 +27,7 @@ class FinderTflmCrossCheckIT {
     Path work;
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"maskgate-finder-v1", "maskgate-finder-v2"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"maskgate-finder-v1", "maskgate-finder-v2", "maskgate-finder-v3"})
     void everyOutputValueEqualsTfliteMicro(String shipped) throws Exception {
         Path model = TestPaths.repoRoot().resolve("models").resolve(shipped).resolve("model.tflite");
         assertTrue(Files.isRegularFile(model), "shipped finder missing: " + model);
