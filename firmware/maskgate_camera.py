@@ -168,6 +168,8 @@ def load_finder(cfg):
         if size != m["bytes"] or digest != m["sha256"]:
             raise model_check.ModelRefused("finder file does not match its manifest")
         threshold = cfg.get("finder_threshold") or m.get("threshold", finder.DEFAULT_THRESHOLD)
+        if not isinstance(threshold, (int, float)) or not 0 < threshold < 1:
+            raise model_check.ModelRefused("finder threshold %r is not in (0, 1)" % (threshold,))
         f = Finder(path, threshold)
         print("maskgate: face finder", m["version"], "at score >=", threshold)
         return f

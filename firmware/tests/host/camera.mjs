@@ -166,7 +166,7 @@ export function camera(opts) {
         dst.rgb[o] = rgb[s]; dst.rgb[o + 1] = rgb[s + 1]; dst.rgb[o + 2] = rgb[s + 2];
       }
     }
-    dst.key = null;
+    dst.key = src.key; // the ml log names the frame drawn in (the finder's letterbox)
     return {};
   }
 

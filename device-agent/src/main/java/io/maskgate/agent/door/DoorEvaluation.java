@@ -37,9 +37,6 @@ public final class DoorEvaluation {
 
     /** Unit and door rules (the command's defaults are the unit's 3 of 5 at 500 and a new door's minimum score). */
     public record DoorRule(int n, int m, int threshold, int minScore) {
-        public static DoorRule defaults() {
-            return new DoorRule(3, 5, 500, 700);
-        }
     }
 
     /** Counts for one label. */

@@ -149,7 +149,7 @@ public final class EvaluateDoorCli {
         if (n.isMissingNode()) {
             return FALLBACK_MIN_SCORE;
         }
-        if (!n.canConvertToInt() || n.asInt() < 0 || n.asInt() > 1000) {
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0 || n.asInt() > 1000) {
             throw new IOException("door.defaultMinScore in " + card + " is not a score 0-1000: " + n);
         }
         return n.asInt();

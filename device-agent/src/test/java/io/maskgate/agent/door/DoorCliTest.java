@@ -53,9 +53,11 @@ class DoorCliTest {
         assertEquals(912, EvaluateDoorCli.defaultMinScore(model));
         java.nio.file.Files.writeString(card, "{\"name\":\"x\"}");
         assertEquals(EvaluateDoorCli.FALLBACK_MIN_SCORE, EvaluateDoorCli.defaultMinScore(model), "card without one");
-        java.nio.file.Files.writeString(card, "{\"door\":{\"defaultMinScore\":4000}}");
-        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                () -> EvaluateDoorCli.defaultMinScore(model)).getMessage().contains("not a score"));
+        for (String bad : new String[] {"4000", "935.5", "\"935\""}) {
+            java.nio.file.Files.writeString(card, "{\"door\":{\"defaultMinScore\":" + bad + "}}");
+            assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> EvaluateDoorCli.defaultMinScore(model)).getMessage().contains("not a score"), bad);
+        }
         java.nio.file.Files.writeString(card, "{door");
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> EvaluateDoorCli.defaultMinScore(model)).getMessage().contains("not JSON"));

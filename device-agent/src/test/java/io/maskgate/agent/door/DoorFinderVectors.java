@@ -50,8 +50,9 @@ public final class DoorFinderVectors {
         root.put("q", "hex of the raw int8 output grid (two's complement bytes), row-major [16][16][5]: "
                 + "score, centre offset x, y, width, height; probability = (q - zero point) * scale");
         ArrayNode cases = root.putArray("cases");
-        NetFinder finder = new NetFinder(TfliteModel.read(Path.of("models/maskgate-finder-v3/model.tflite")),
-                FinderDecoder.defaults(), "v2");
+        Path shipped = Path.of("models/maskgate-finder-v3/model.tflite");
+        NetFinder finder = new NetFinder(TfliteModel.read(shipped), FinderDecoder.defaults(), "v3");
+        double cardThreshold = FinderLoader.cardThreshold(shipped);
         List<Path> photos;
         try (Stream<Path> s = Files.list(Path.of(args[0]))) {
             photos = s.filter(p -> p.toString().endsWith(".jpg")).sorted().limit(8).toList();
@@ -60,7 +61,8 @@ public final class DoorFinderVectors {
             BufferedImage im = ImagePreprocessor.decode(p);
             byte[] q = finder.outputTensor(finder.inputTensor(ImagePreprocessor.toRgb(im), im.getWidth(),
                     im.getHeight()));
-            add(cases, "scene " + p.getFileName(), im.getWidth(), im.getHeight(), 0.7, q);
+            add(cases, "scene " + p.getFileName() + " at the card's threshold", im.getWidth(), im.getHeight(),
+                    cardThreshold, q);
             add(cases, "scene " + p.getFileName() + " at 0.5", im.getWidth(), im.getHeight(), 0.5, q);
         }
         byte[] empty = filled(-128);

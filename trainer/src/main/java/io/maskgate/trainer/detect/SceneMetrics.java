@@ -47,7 +47,8 @@ final class SceneMetrics {
 
     /**
      * The figures at the lowest score threshold (0.30 to 0.95 in steps of 0.01) whose false detections stay
-     * within {@code maxFalsePerPhoto}; the threshold chosen is {@link #threshold()}. Detections must have been
+     * within {@code maxFalsePerPhoto}, or at 0.95 when none does; the threshold chosen is {@link #threshold()}
+     * (compare its false detections with the budget to tell the two apart). Detections must have been
      * decoded at 0.30 or lower (a higher threshold only drops boxes: a box never suppresses a better one).
      */
     static SceneMetrics atFalseBudget(List<Scene> scenes, List<List<Detection>> detections, double maxFalsePerPhoto) {
