@@ -131,8 +131,12 @@ public class ValidationGate {
                     + e.getMessage()));
             return done(version, sha, tflite, checks, f, null, null, List.of(), t0);
         }
-        checks.add(new GateReport.Check("arena", facts.arenaBytes() <= config.arenaBudgetBytes(),
-                facts.arenaBytes() + " bytes, budget " + config.arenaBudgetBytes()));
+        long ram = tflite.length + (long) facts.arenaBytes();
+        boolean ramFits = config.maxModelRamBytes() <= 0 || ram <= config.maxModelRamBytes();
+        checks.add(new GateReport.Check("arena", facts.arenaBytes() <= config.arenaBudgetBytes() && ramFits,
+                facts.arenaBytes() + " bytes, budget " + config.arenaBudgetBytes()
+                        + (config.maxModelRamBytes() <= 0 ? "" : "; file + arena " + ram + " bytes, the camera's limit "
+                        + config.maxModelRamBytes() + (ramFits ? "" : " (the unit would refuse it as over budget)"))));
         GateReport.Accuracy accuracy;
         Score mine;
         try {

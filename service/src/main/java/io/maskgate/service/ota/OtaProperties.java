@@ -40,10 +40,13 @@ public record OtaProperties(String fleetKey, String fleetKeyFile, Path shippedMo
      * @param macsPerSecond   the camera's int8 throughput for the FPS estimate
      * @param minAgreementPercent int8/float label agreement on the validation images a model with a float model
      *                        needs (not measured, and not refused, without a float model or TensorFlow Java)
+     * @param maxModelRamBytes the camera's limit for file + arena together (0 = none): on the OpenMV H7 the frame
+     *                        buffer left beside the frame, crop and face finder (firmware/maskgate_model.budget),
+     *                        so the gate does not pass a model every camera would refuse as over budget
      */
     public record Gate(long maxModelBytes, int arenaBudgetBytes, List<String> supportedOps, List<String> validation,
                        int maxImagesPerLabel, double accuracyMarginPoints, int selfTests, double macsPerSecond,
-                       double minAgreementPercent) {
+                       double minAgreementPercent, long maxModelRamBytes) {
     }
 
     /**

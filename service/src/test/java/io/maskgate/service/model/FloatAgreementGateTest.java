@@ -38,9 +38,13 @@ class FloatAgreementGateTest {
     }
 
     private static ValidationGate gate(boolean tensorflow) {
+        return gate(tensorflow, 222448);
+    }
+
+    private static ValidationGate gate(boolean tensorflow, long maxModelRamBytes) {
         OtaProperties.Gate g = new OtaProperties.Gate(235520, 131072, List.of("CONV_2D", "DEPTHWISE_CONV_2D",
                 "FULLY_CONNECTED", "MAX_POOL_2D", "AVERAGE_POOL_2D", "ADD", "MEAN", "RESHAPE", "SOFTMAX", "LOGISTIC",
-                "QUANTIZE", "DEQUANTIZE"), List.of("facemask-12k/val"), 150, 0.5, 4, 115e6, 99);
+                "QUANTIZE", "DEQUANTIZE"), List.of("facemask-12k/val"), 150, 0.5, 4, 115e6, 99, maxModelRamBytes);
         OtaProperties ota = new OtaProperties(null, null, null, ModelMutations.dataDir(), g, null, null);
         VerifyProperties verify = new VerifyProperties(null, 1, 1, 1, 1, null, 1, null, null, null,
                 temp.resolve("cache"), DataSize.ofMegabytes(64));
@@ -75,6 +79,19 @@ class FloatAgreementGateTest {
         assertThat(r.agreement().measured()).isTrue();
         assertThat(r.agreement().percent()).isLessThan(99.0);
         assertThat(r.selfTests()).as("refused: no manifest vectors").isEmpty();
+    }
+
+    @Test
+    void aModelWhoseFileAndArenaOverrunTheCamerasLimitIsRefused() {
+        GateReport fits = gate(false).evaluate("v1-fits", tflite, labels, null, null);
+        assertThat(checks(fits).get("arena").passed()).isTrue();
+        long ram = tflite.length + (long) fits.facts().arenaBytes();
+        assertThat(checks(fits).get("arena").detail()).contains("file + arena " + ram + " bytes");
+        GateReport over = gate(false, ram - 1).evaluate("v1-too-big", tflite, labels, null, null);
+        assertThat(over.passed()).isFalse();
+        assertThat(over.refusal()).startsWith("arena: ").contains("would refuse it as over budget");
+        assertThat(checks(gate(false, 0).evaluate("v1-no-limit", tflite, labels, null, null)).get("arena").passed())
+                .as("0 = no combined limit").isTrue();
     }
 
     @Test
