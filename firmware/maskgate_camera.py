@@ -139,7 +139,6 @@ class Finder:
 
     def __init__(self, path, threshold):
         import ml
-        self.ml = ml
         self.model = ml.Model(path, load_to_fb=True)
         self.norm = ml.preprocessing.Normalization()
         self.threshold = threshold

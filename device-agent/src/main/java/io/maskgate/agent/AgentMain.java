@@ -228,8 +228,8 @@ public final class AgentMain {
                     args.seed, true, finderName != null);
             Classifier classifier = classifier(args);
             FaceFinder finder = finderName == null ? null
-                    : args.finderThreshold == null ? FinderLoader.open(finderName, null)
-                    : FinderLoader.open(finderName, null, args.finderThreshold);
+                    : FinderLoader.open(finderName, null, args.finderThreshold != null ? args.finderThreshold
+                    : FinderLoader.threshold(finderName));
             String[] band = args.band.split(":");
             if (band.length != 2) {
                 throw new IllegalArgumentException("--band must be LOW:HIGH, e.g. 400:600");

@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.maskgate.tinyml.finder.FinderDecoder;
+import io.maskgate.tinyml.finder.Letterbox;
+import io.maskgate.tinyml.finder.NetFinder;
+import io.maskgate.tinyml.image.ImagePreprocessor;
 import io.maskgate.tinyml.interpreter.Arithmetic;
 import io.maskgate.tinyml.interpreter.Interpreter;
 import io.maskgate.tinyml.model.TfliteModel;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -113,8 +118,8 @@ class FirmwareInferenceMirrorTest {
 
         Interpreter finder = new Interpreter(TfliteModel.read(MicroPythonHost.SHIPPED_FINDER), Arithmetic.TFLM);
         Interpreter classifier = new Interpreter(TfliteModel.read(MicroPythonHost.SHIPPED_MODEL), Arithmetic.TFLM);
-        io.maskgate.tinyml.finder.NetFinder java = new io.maskgate.tinyml.finder.NetFinder(
-                TfliteModel.read(MicroPythonHost.SHIPPED_FINDER), io.maskgate.tinyml.finder.FinderDecoder.defaults(), "java");
+        NetFinder javaFinder = new NetFinder(TfliteModel.read(MicroPythonHost.SHIPPED_FINDER),
+                FinderDecoder.defaults(), "java");
         ObjectMapper json = new ObjectMapper();
         double threshold = json.readTree(MicroPythonHost.FIRMWARE.resolve("finder.json").toFile()).get("threshold")
                 .asDouble();
@@ -140,12 +145,9 @@ class FirmwareInferenceMirrorTest {
                 }
                 // the firmware's letterbox is the Java pipeline's: the same geometry (the padding equal value for
                 // value) and the same picture up to the emulator's integer area resize
-                java.awt.image.BufferedImage img = io.maskgate.tinyml.image.ImagePreprocessor.decode(
-                        MicroPythonHost.DATA.resolve(frame));
-                byte[] expected = java.inputTensor(io.maskgate.tinyml.image.ImagePreprocessor.toRgb(img),
-                        img.getWidth(), img.getHeight());
-                io.maskgate.tinyml.finder.Letterbox lb = io.maskgate.tinyml.finder.Letterbox.of(img.getWidth(),
-                        img.getHeight(), 128);
+                BufferedImage img = ImagePreprocessor.decode(MicroPythonHost.DATA.resolve(frame));
+                byte[] expected = javaFinder.inputTensor(ImagePreprocessor.toRgb(img), img.getWidth(), img.getHeight());
+                Letterbox lb = Letterbox.of(img.getWidth(), img.getHeight(), 128);
                 long diff = 0;
                 for (int y = 0; y < 128; y++) {
                     for (int x = 0; x < 128; x++) {

@@ -4,7 +4,6 @@ import io.maskgate.agent.inference.TinymlClassifier;
 import io.maskgate.tinyml.cli.CommandLines;
 import io.maskgate.tinyml.cli.WorkCommand;
 import io.maskgate.tinyml.finder.FaceFinder;
-import io.maskgate.tinyml.finder.FinderDecoder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -105,8 +104,7 @@ public final class EvaluateDoorCli {
             throw new IOException("classifier model not found: " + classifierFile);
         }
         boolean haar = a.finder.equals("haar");
-        double finderThreshold = a.finderThreshold != null ? a.finderThreshold
-                : haar ? FinderDecoder.DEFAULT_THRESHOLD : FinderLoader.cardThreshold(Path.of(a.finder));
+        double finderThreshold = a.finderThreshold != null ? a.finderThreshold : FinderLoader.threshold(a.finder);
         FaceFinder finder = FinderLoader.open(a.finder, a.cascade, finderThreshold);
         String version = classifierFile.getParent() == null ? classifierFile.getFileName().toString()
                 : classifierFile.getParent().getFileName() + "/" + classifierFile.getFileName();
@@ -135,22 +133,14 @@ public final class EvaluateDoorCli {
      * {@code model-card.json} beside it), so the door figures are those of a new door running that model.
      */
     static int defaultMinScore(Path classifierFile) throws IOException {
-        Path card = classifierFile.toAbsolutePath().resolveSibling("model-card.json");
-        if (!Files.isRegularFile(card)) {
+        var field = ModelCardField.read(classifierFile, "door", "defaultMinScore");
+        if (field.isEmpty()) {
             return FALLBACK_MIN_SCORE;
         }
-        com.fasterxml.jackson.databind.JsonNode n;
-        try {
-            n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(card.toFile()).path("door")
-                    .path("defaultMinScore");
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException("model card is not JSON: " + card + ": " + e.getOriginalMessage());
-        }
-        if (n.isMissingNode()) {
-            return FALLBACK_MIN_SCORE;
-        }
+        var n = field.get();
         if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0 || n.asInt() > 1000) {
-            throw new IOException("door.defaultMinScore in " + card + " is not a score 0-1000: " + n);
+            throw new IOException("door.defaultMinScore in " + ModelCardField.card(classifierFile)
+                    + " is not a score 0-1000: " + n);
         }
         return n.asInt();
     }

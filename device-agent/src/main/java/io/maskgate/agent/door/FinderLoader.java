@@ -28,29 +28,25 @@ public final class FinderLoader {
      * {@link FinderDecoder#DEFAULT_THRESHOLD} (0.7, finders v1 and v2).
      */
     public static double cardThreshold(Path model) throws IOException {
-        Path card = model.toAbsolutePath().resolveSibling("model-card.json");
-        if (!Files.isRegularFile(card)) {
+        var field = ModelCardField.read(model, "decoderThreshold");
+        if (field.isEmpty()) {
             return FinderDecoder.DEFAULT_THRESHOLD;
         }
-        com.fasterxml.jackson.databind.JsonNode n;
-        try {
-            n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(card.toFile()).path("decoderThreshold");
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException("finder card is not JSON: " + card + ": " + e.getOriginalMessage());
-        }
-        if (n.isMissingNode()) {
-            return FinderDecoder.DEFAULT_THRESHOLD;
-        }
+        var n = field.get();
         if (!n.isNumber() || !(n.asDouble() > 0 && n.asDouble() < 1)) {
-            throw new IOException("decoderThreshold in " + card + " is not in (0, 1): " + n);
+            throw new IOException("decoderThreshold in " + ModelCardField.card(model) + " is not in (0, 1): " + n);
         }
         return n.asDouble();
     }
 
-    /** A finder with its card's threshold ({@link #cardThreshold}); Haar ignores it. */
+    /** The threshold a finder runs at unless told otherwise: its card's for a model, unused by Haar. */
+    public static double threshold(String finder) throws IOException {
+        return finder.equals("haar") ? FinderDecoder.DEFAULT_THRESHOLD : cardThreshold(Path.of(finder));
+    }
+
+    /** A finder at {@link #threshold(String)}. */
     public static FaceFinder open(String finder, Path cascade) throws IOException {
-        return open(finder, cascade, finder.equals("haar") ? FinderDecoder.DEFAULT_THRESHOLD
-                : cardThreshold(Path.of(finder)));
+        return open(finder, cascade, threshold(finder));
     }
 
     public static FaceFinder open(String finder, Path cascade, double threshold) throws IOException {

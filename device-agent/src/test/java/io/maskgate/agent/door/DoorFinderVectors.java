@@ -8,30 +8,34 @@ import io.maskgate.tinyml.finder.Box;
 import io.maskgate.tinyml.finder.Detection;
 import io.maskgate.tinyml.finder.FinderDecoder;
 import io.maskgate.tinyml.finder.FinderSpec;
-import io.maskgate.tinyml.finder.Letterbox;
 import io.maskgate.tinyml.finder.NetFinder;
 import io.maskgate.tinyml.image.ImagePreprocessor;
+import io.maskgate.tinyml.interpreter.Interpreter;
+import io.maskgate.tinyml.interpreter.TensorInfo;
+import io.maskgate.tinyml.model.ModelFormatException;
 import io.maskgate.tinyml.model.TfliteModel;
+import java.io.IOException;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * Writes {@code device-agent/test-vectors/door-finder.json}: finder output grids (raw int8, as the camera's ml
- * module gets them) with the boxes the Java door pipeline decodes from them (FinderDecoder, Letterbox.toFrame)
- * the main face it picks (MainFace) and the square crop the classifier gets (SquareCrop, margin 0.2). The firmware's mirror (firmware/maskgate_finder.py) and
- * {@link DoorFinderVectorsTest} run the same file. Grids come from the shipped finder on scene photos and from
+ * module gets them) with the boxes the Java door pipeline decodes from them (NetFinder.faces: FinderDecoder,
+ * Letterbox.toFrame), the main face it picks (MainFace) and the square crop the classifier gets (SquareCrop,
+ * margin 0.2). The firmware's mirror (firmware/maskgate_finder.py) and {@link DoorFinderVectorsTest} run the same
+ * file. Grids come from the shipped finder on scene photos and from
  * hand-made edge cases (plateaus, overlaps, the threshold itself, empty). Run from the repository root:
  * {@code java -cp ... io.maskgate.agent.door.DoorFinderVectors MASKGATE_DATA/ilc-2021-scenes/val}.
  */
 public final class DoorFinderVectors {
     static final Path FILE = Path.of("device-agent", "test-vectors", "door-finder.json");
-    static final double SCALE = 1.0 / 256;
-    static final int ZERO_POINT = -128;
+    /** Run from the repository root (main) or from device-agent (the test). */
+    static final Path SHIPPED = Path.of(Files.isDirectory(Path.of("models")) ? "" : "..", "models",
+            "maskgate-finder-v3", "model.tflite");
     static final int N = FinderSpec.GRID * FinderSpec.GRID * FinderSpec.CHANNELS;
 
     private DoorFinderVectors() {
@@ -45,14 +49,14 @@ public final class DoorFinderVectors {
         root.put("input", FinderSpec.INPUT);
         root.put("margin", SquareCrop.DEFAULT_MARGIN);
         root.put("cell", FinderSpec.CELL);
-        root.put("outputScale", SCALE);
-        root.put("outputZeroPoint", ZERO_POINT);
+        TensorInfo out = output();
+        root.put("outputScale", (double) out.scale());
+        root.put("outputZeroPoint", out.zeroPoint());
         root.put("q", "hex of the raw int8 output grid (two's complement bytes), row-major [16][16][5]: "
                 + "score, centre offset x, y, width, height; probability = (q - zero point) * scale");
         ArrayNode cases = root.putArray("cases");
-        Path shipped = Path.of("models/maskgate-finder-v3/model.tflite");
-        NetFinder finder = new NetFinder(TfliteModel.read(shipped), FinderDecoder.defaults(), "v3");
-        double cardThreshold = FinderLoader.cardThreshold(shipped);
+        NetFinder finder = new NetFinder(TfliteModel.read(SHIPPED), FinderDecoder.defaults(), "v3");
+        double cardThreshold = FinderLoader.cardThreshold(SHIPPED);
         List<Path> photos;
         try (Stream<Path> s = Files.list(Path.of(args[0]))) {
             photos = s.filter(p -> p.toString().endsWith(".jpg")).sorted().limit(8).toList();
@@ -110,34 +114,27 @@ public final class DoorFinderVectors {
         return q;
     }
 
-    static double[] dequantize(int[] q) {
-        double[] p = new double[q.length];
-        for (int i = 0; i < q.length; i++) {
-            p[i] = (q[i] - ZERO_POINT) * SCALE;
-        }
-        return p;
+    /** The shipped finder's output tensor: the quantisation the grids are recorded in. */
+    static TensorInfo output() throws IOException, ModelFormatException {
+        return new Interpreter(TfliteModel.read(SHIPPED)).output();
     }
 
     /** What the door pipeline makes of a grid: boxes in the frame's pixels and the main face's index. */
     record Decoded(List<Detection> faces, Optional<Integer> main) {
     }
 
-    static Decoded decode(int[] q, int w, int h, double threshold) {
-        Letterbox lb = Letterbox.of(w, h, FinderSpec.INPUT);
-        List<Detection> faces = new ArrayList<>();
-        for (Detection d : new FinderDecoder(threshold, FinderDecoder.DEFAULT_NMS_IOU).decode(dequantize(q))) {
-            faces.add(new Detection(lb.toFrame(d.box()), d.score()));
-        }
-        List<Box> boxes = faces.stream().map(Detection::box).toList();
-        return new Decoded(faces, MainFace.choose(boxes, w, h));
+    /** The production steps after the network (NetFinder.faces with the shipped finder's output quantisation),
+     * then MainFace. */
+    static Decoded decode(byte[] grid, int w, int h, double threshold) throws IOException, ModelFormatException {
+        NetFinder finder = new NetFinder(TfliteModel.read(SHIPPED), new FinderDecoder(threshold,
+                FinderDecoder.DEFAULT_NMS_IOU), "vectors");
+        List<Detection> faces = finder.faces(grid, w, h);
+        return new Decoded(faces, MainFace.choose(faces.stream().map(Detection::box).toList(), w, h));
     }
 
-    private static void add(ArrayNode cases, String name, int w, int h, double threshold, byte[] raw) {
-        int[] q = new int[raw.length];
-        for (int i = 0; i < raw.length; i++) {
-            q[i] = raw[i];
-        }
-        Decoded d = decode(q, w, h, threshold);
+    private static void add(ArrayNode cases, String name, int w, int h, double threshold, byte[] raw)
+            throws IOException, ModelFormatException {
+        Decoded d = decode(raw, w, h, threshold);
         ObjectNode c = cases.addObject();
         c.put("name", name);
         c.putArray("frame").add(w).add(h);

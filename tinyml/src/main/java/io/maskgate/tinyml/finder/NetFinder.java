@@ -64,9 +64,21 @@ public final class NetFinder implements FaceFinder {
     @Override
     public List<Detection> find(float[] rgb, int width, int height) {
         interpreter.invoke(inputTensor(rgb, width, height), raw);
-        double[] p = new double[raw.length];
-        for (int i = 0; i < raw.length; i++) {
-            p[i] = output.dequantize(raw[i]);
+        return faces(raw, width, height);
+    }
+
+    /**
+     * The steps after the network: a raw int8 output grid dequantised, decoded and mapped back through the
+     * letterbox into a width x height frame (what the firmware's mirror does with the grid its camera computed).
+     */
+    public List<Detection> faces(byte[] grid, int width, int height) {
+        if (grid.length != output.elementCount()) {
+            throw new IllegalArgumentException("finder output must have " + output.elementCount() + " values, got "
+                    + grid.length);
+        }
+        double[] p = new double[grid.length];
+        for (int i = 0; i < grid.length; i++) {
+            p[i] = output.dequantize(grid[i]);
         }
         Letterbox lb = Letterbox.of(width, height, FinderSpec.INPUT);
         List<Detection> out = new ArrayList<>();
